@@ -1,0 +1,3 @@
+from .log import log_action, mask_secrets
+
+__all__ = ["log_action", "mask_secrets"]

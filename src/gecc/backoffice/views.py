@@ -1,0 +1,41 @@
+"""Staff back office: the home page of each staff role."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from rules.contrib.views import permission_required
+
+from gecc.accounts.enums import Role
+
+# Where each role lands after signing in, most powerful role first.
+ROLE_HOMES = (
+    (Role.SECRETARIAT, "backoffice:home.secretariat"),
+    (Role.STEERING, "backoffice:home.steering"),
+    (Role.ASSESSOR, "backoffice:home.assessor"),
+    (Role.COORDINATOR, "portal:home"),
+)
+
+
+def home_url_name(user) -> str:
+    for role, url_name in ROLE_HOMES:
+        if user.has_role(role):
+            return url_name
+    return "public:home"
+
+
+@login_required
+def home_redirect(request):
+    return redirect(home_url_name(request.user))
+
+
+def _role_home(role, template):
+    @permission_required("backoffice.access", raise_exception=True)
+    def view(request):
+        return render(request, template, {"role": role})
+
+    view.__name__ = f"home_{role}"
+    return view
+
+
+secretariat_home = _role_home(Role.SECRETARIAT, "backoffice/home/secretariat.html")
+assessor_home = _role_home(Role.ASSESSOR, "backoffice/home/assessor.html")
+steering_home = _role_home(Role.STEERING, "backoffice/home/steering.html")

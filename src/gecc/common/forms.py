@@ -1,0 +1,54 @@
+"""Form fields every app needs."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .thaidate import BE_OFFSET, BEDateError, format_be_numeric, parse_be
+
+
+class BEDateInput(forms.DateInput):
+    """A text input that shows dates as ``dd/mm/yyyy`` in the Buddhist era."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "inputmode": "numeric",
+                    "autocomplete": "off", "class": "be-date"}
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return format_be_numeric(value)
+
+
+class BEDateField(forms.DateField):
+    """Reads and writes dates in the Buddhist era: ``08/06/2563`` is stored as 2020-06-08."""
+
+    widget = BEDateInput
+    default_error_messages = {
+        "invalid": _("Enter a date as day/month/Buddhist-era year, for example 08/06/2563."),
+        "ce_year": _(
+            "%(year)s looks like a Christian-era year. Enter the Buddhist-era year "
+            "(for example %(be_year)s)."
+        ),
+        "out_of_range": _("The year %(year)s is out of range."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value.date() if hasattr(value, "date") and callable(value.date) else value
+        try:
+            return parse_be(str(value))
+        except BEDateError as exc:
+            params = {"year": exc.year}
+            if exc.code == "ce_year" and exc.year:
+                params["be_year"] = exc.year + BE_OFFSET
+            raise ValidationError(self.error_messages[exc.code], code=exc.code,
+                                  params=params) from exc
+
+    def strptime(self, value, format):  # pragma: no cover - to_python handles parsing
+        raise NotImplementedError

@@ -1,0 +1,22 @@
+import base64
+
+from django.core.management.base import BaseCommand
+
+from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and load the Lamphun 2563 demo round (idempotent)."
+
+    def handle(self, *args, **options):
+        users = ensure_demo_accounts()
+        secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        for user, roles in users:
+            self.stdout.write(f"  {', '.join(roles):<14} {user.email}")
+        self.stdout.write(
+            f"  The secretariat account needs a second factor: TOTP secret {secret}\n"
+            "  (add it to an authenticator app, or run `.venv/bin/python manage.py demo_otp`)."
+        )
+        self.stdout.write("")

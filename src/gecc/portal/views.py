@@ -1,0 +1,9 @@
+"""Unit portal: what a service-unit coordinator works in."""
+
+from django.shortcuts import render
+from rules.contrib.views import permission_required
+
+
+@permission_required("portal.access", raise_exception=True)
+def home(request):
+    return render(request, "portal/home.html")
