@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "gecc.common",
     "gecc.accounts",
     "gecc.audit",
+    "gecc.geography",
+    "gecc.registry",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("gecc.public.urls")),
     path("home/", home_redirect, name="home"),
     path("accounts/", include("gecc.accounts.urls")),
+    path("staff/audit/", include("gecc.audit.urls")),
+    path("staff/registry/", include("gecc.registry.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),
     path("api/", include("gecc.api.urls")),

@@ -13,3 +13,6 @@ class LoginFailure(models.Model):
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
         indexes = [models.Index(fields=["ip_address", "at"])]
+
+    def __str__(self):
+        return f"{self.email} {self.ip_address} {self.at:%Y-%m-%d %H:%M:%S}"
