@@ -35,7 +35,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only good for development and tests; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 32)
+SECRET_KEY = env("SECRET_KEY", "django-insecure-development-key-" + "x" * 40)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
