@@ -1,0 +1,35 @@
+"""The UI is Thai first: every catalogue must translate every message."""
+
+from pathlib import Path
+
+import polib
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "gecc"
+CATALOGUES = sorted(SRC.rglob("locale/th/LC_MESSAGES/django.po"))
+
+
+def test_there_is_a_project_thai_catalogue():
+    assert SRC / "locale/th/LC_MESSAGES/django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
+def test_thai_catalogue_is_complete(path):
+    po = polib.pofile(str(path))
+    untranslated = [entry.msgid for entry in po.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
+def test_thai_catalogue_keeps_placeholders(path):
+    po = polib.pofile(str(path))
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)[sd]|\{\w*\}")
+    broken = [
+        entry.msgid for entry in po.translated_entries()
+        if sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr))
+    ]
+    assert broken == []
