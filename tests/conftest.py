@@ -1,4 +1,6 @@
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
 
@@ -16,3 +18,28 @@ def make_user(db):
         return UserFactory(roles=list(roles), **kwargs)
 
     return make
+
+
+def sign_in(client, user):
+    """Sign ``user`` in on the test client, second factor verified where they have one."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return user
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """``login_as("secretariat")`` → a signed-in user with those roles; a role that needs a
+    second factor gets a confirmed device and a verified session."""
+
+    def login(*roles, **kwargs):
+        user = make_user(*roles, **kwargs)
+        if "secretariat" in roles:
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        return sign_in(client, user)
+
+    return login

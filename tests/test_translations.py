@@ -1,5 +1,6 @@
 """The UI is Thai first: every catalogue must translate every message."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -25,8 +26,6 @@ def test_thai_catalogue_is_complete(path):
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
 def test_thai_catalogue_keeps_placeholders(path):
     po = polib.pofile(str(path))
-    import re
-
     placeholder = re.compile(r"%\((\w+)\)[sd]|\{\w*\}")
     broken = [
         entry.msgid for entry in po.translated_entries()

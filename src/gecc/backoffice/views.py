@@ -28,7 +28,8 @@ def home_redirect(request):
 
 
 def _role_home(role, template):
-    @permission_required("backoffice.access", raise_exception=True)
+    @login_required
+    @permission_required(f"backoffice.home_{role}", raise_exception=True)
     def view(request):
         return render(request, template, {"role": role})
 
