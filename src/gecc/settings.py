@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gecc.audit",
     "gecc.geography",
     "gecc.registry",
+    "gecc.criteria",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("gecc.accounts.urls")),
     path("staff/audit/", include("gecc.audit.urls")),
     path("staff/registry/", include("gecc.registry.urls")),
+    path("staff/criteria/", include("gecc.criteria.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),
     path("api/", include("gecc.api.urls")),
