@@ -1,10 +1,12 @@
 """Form fields every app needs."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .thaidate import BE_OFFSET, BEDateError, format_be_numeric, parse_be
+from .thaidate import BE_OFFSET, BEDateError, as_local_date, format_be_numeric, parse_be
 
 
 class BEDateInput(forms.DateInput):
@@ -39,8 +41,9 @@ class BEDateField(forms.DateField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if hasattr(value, "year"):
-            return value.date() if hasattr(value, "date") and callable(value.date) else value
+        if isinstance(value, datetime.date):
+            # An aware datetime is read on the local calendar, like everywhere else.
+            return as_local_date(value)
         try:
             return parse_be(str(value))
         except BEDateError as exc:

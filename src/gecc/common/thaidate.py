@@ -34,7 +34,8 @@ def be_year(value: datetime.date) -> int:
     return value.year + BE_OFFSET
 
 
-def _as_local_date(value):
+def as_local_date(value):
+    """A date, or an aware datetime seen on the local calendar (TIME_ZONE)."""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -46,7 +47,7 @@ def format_be(value, short=False, language=None):
     """``8 มิถุนายน 2563`` (long) or ``8 มิ.ย. 63`` (short); English: ``8 June 2563 BE``."""
     if value in (None, ""):
         return ""
-    value = _as_local_date(value)
+    value = as_local_date(value)
     language = language or get_language() or "th"
     year = be_year(value)
     if language.startswith("en"):
@@ -60,12 +61,14 @@ def format_be(value, short=False, language=None):
 
 
 def format_be_datetime(value, language=None):
-    """``8 มิถุนายน 2563 14:05 น.``"""
+    """``8 มิถุนายน 2563 14:05 น.``; a plain date has no time to show."""
     if value in (None, ""):
         return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
     language = language or get_language() or "th"
+    if not isinstance(value, datetime.datetime):
+        return format_be(value, language=language)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
     suffix = "" if language.startswith("en") else " น."
     return f"{format_be(value, language=language)} {value:%H:%M}{suffix}"
 
@@ -74,7 +77,7 @@ def format_be_numeric(value):
     """``08/06/2563``: the form the date field reads back."""
     if value in (None, ""):
         return ""
-    value = _as_local_date(value)
+    value = as_local_date(value)
     return f"{value.day:02d}/{value.month:02d}/{be_year(value)}"
 
 
@@ -102,7 +105,10 @@ def parse_be(text: str) -> datetime.date:
             raise BEDateError("invalid")
         year, month, day = (int(part) for part in match.groups())
     if year < MIN_BE_YEAR:
-        raise BEDateError("ce_year", year)
+        if MIN_BE_YEAR <= year + BE_OFFSET <= MAX_BE_YEAR:
+            # 2020 would otherwise be stored as 1477 CE.
+            raise BEDateError("ce_year", year)
+        raise BEDateError("out_of_range", year)
     if year > MAX_BE_YEAR:
         raise BEDateError("out_of_range", year)
     try:

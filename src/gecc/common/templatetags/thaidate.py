@@ -1,4 +1,11 @@
-"""Template filters for Buddhist-era dates: ``{{ d|thaidate }}``, ``{{ d|thaidate_short }}``."""
+"""Template filters for Buddhist-era dates: ``{{ d|thaidate }}``, ``{{ d|thaidate_short }}``.
+
+They are template builtins (settings.TEMPLATES), so no ``{% load %}`` is needed. Like
+Django's ``date`` filter they show nothing, rather than fail the page, for a value that
+is not a date.
+"""
+
+import datetime
 
 from django import template
 
@@ -7,25 +14,29 @@ from gecc.common.thaidate import format_be, format_be_datetime, format_be_numeri
 register = template.Library()
 
 
+def _is_date(value):
+    return isinstance(value, datetime.date)
+
+
 @register.filter
 def thaidate(value):
     """8 มิถุนายน 2563"""
-    return format_be(value)
+    return format_be(value) if _is_date(value) else ""
 
 
 @register.filter
 def thaidate_short(value):
     """8 มิ.ย. 63"""
-    return format_be(value, short=True)
+    return format_be(value, short=True) if _is_date(value) else ""
 
 
 @register.filter
 def thaidatetime(value):
     """8 มิถุนายน 2563 14:05 น."""
-    return format_be_datetime(value)
+    return format_be_datetime(value) if _is_date(value) else ""
 
 
 @register.filter
 def thaidate_numeric(value):
     """08/06/2563"""
-    return format_be_numeric(value)
+    return format_be_numeric(value) if _is_date(value) else ""
