@@ -1,0 +1,65 @@
+"""Thai-aware search normalisation.
+
+Thai text typed by people, pasted from PDFs or keyed on different keyboards differs in ways
+the eye does not see: sara am (ำ) typed as nikhahit + sara aa (ํา), a tone mark typed before
+an upper vowel, a tone mark after sara am, doubled marks, zero-width spaces and spaces
+between words. ``normalize_search_text`` maps all of these to one form; the registry keeps
+that form in a ``search_text`` column and ``search_units`` matches a normalised query as a
+substring of it (index-assisted by a pg_trgm GIN index on PostgreSQL).
+"""
+
+import re
+import unicodedata
+
+NIKHAHIT = "\u0e4d"
+SARA_AA = "\u0e32"
+SARA_AM = "\u0e33"
+TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
+# Upper and lower vowels and marks that belong before a tone mark on the same consonant.
+INNER_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47"
+THAI_COMBINING = INNER_MARKS + TONE_MARKS + "\u0e4c\u0e4d\u0e4e"
+# Spaces, zero-width characters and punctuation that do not change what a name means.
+_DROP = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad.,\-_/()'\"]+")
+_NIKHAHIT_AA = re.compile(f"{NIKHAHIT}([{TONE_MARKS}]?){SARA_AA}")
+_TONE_NIKHAHIT_AA = re.compile(f"([{TONE_MARKS}]){NIKHAHIT}{SARA_AA}")
+_AM_TONE = re.compile(f"{SARA_AM}([{TONE_MARKS}])")
+_TONE_INNER = re.compile(f"([{TONE_MARKS}\u0e4c])([{INNER_MARKS}])")
+_REPEATED_MARK = re.compile(f"([{THAI_COMBINING}])\\1+")
+
+
+def normalize_search_text(text) -> str:
+    """One comparable form of a name or query: see the module docstring."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _DROP.sub("", text)
+    text = _TONE_NIKHAHIT_AA.sub(lambda m: m.group(1) + SARA_AM, text)
+    text = _NIKHAHIT_AA.sub(lambda m: m.group(1) + SARA_AM, text)
+    text = _AM_TONE.sub(lambda m: m.group(1) + SARA_AM, text)
+    # A tone mark or thanthakhat typed before an upper/lower vowel: put the vowel first.
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TONE_INNER.sub(lambda m: m.group(2) + m.group(1), text)
+    text = _REPEATED_MARK.sub(r"\1", text)
+    return text.casefold()
+
+
+def search_text_for(*parts) -> str:
+    """The stored search column for a record made of ``parts`` (code, names, ...)."""
+    return "|".join(filter(None, (normalize_search_text(p) for p in parts)))
+
+
+def search_units(queryset, text):
+    """Units whose code or names contain ``text`` once both are normalised."""
+    needle = normalize_search_text(text)
+    if not needle:
+        return queryset
+    return queryset.filter(search_text__contains=needle)
+
+
+def search_organizations(queryset, text):
+    needle = normalize_search_text(text)
+    if not needle:
+        return queryset
+    return queryset.filter(search_text__contains=needle)

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gecc.accounts.enums import Role
+from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.registry.enums import ImportKind, ImportStatus
+
+
+class ImportJobQuerySet(RoleScopedQuerySet):
+    def role_scope(self, role, user):
+        if role == Role.SECRETARIAT:
+            return ALL
+        return None
+
+
+class ImportJob(models.Model):
+    """One uploaded registry file being imported in the background
+    (``gecc.registry.tasks.import_file_task``)."""
+
+    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_name} ({self.get_status_display()})"

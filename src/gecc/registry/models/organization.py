@@ -1,0 +1,69 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gecc.accounts.enums import Role
+from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.registry.domain.search import search_text_for
+from gecc.registry.domain.validation import validate_code
+from gecc.registry.enums import OrganizationKind
+
+
+class OrganizationQuerySet(RoleScopedQuerySet):
+    _scope_needs_distinct = True
+
+    def role_scope(self, role, user):
+        if role in (Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING):
+            return ALL
+        if role == Role.COORDINATOR:
+            return Q(units__coordinators=user)
+        return None
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Organization(models.Model):
+    """A public body: a ministry or independent body at the top, then departments, state
+    enterprises or provincial administrations, then any further levels (``parent``)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
+    name_th = models.CharField(_("Thai name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices,
+                            default=OrganizationKind.OTHER)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent body"))
+    is_active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_th
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def compute_search_text(self):
+        return search_text_for(self.code, self.name_th, self.name_en)
+
+    def ancestors(self):
+        """Parents from the nearest up to the top."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gecc.accounts.enums import Role
+from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.registry.domain.search import search_text_for
+from gecc.registry.domain.validation import (
+    validate_code,
+    validate_coordinates,
+    validate_email,
+    validate_phone,
+    validate_postcode,
+)
+from gecc.registry.enums import UnitType
+
+
+class ServiceUnitQuerySet(RoleScopedQuerySet):
+    _scope_needs_distinct = True
+
+    def role_scope(self, role, user):
+        if role in (Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING):
+            return ALL
+        if role == Role.COORDINATOR:
+            return Q(coordinators=user)
+        return None
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ServiceUnit(models.Model):
+    """A service unit (ศูนย์บริการ / สาขา) of an organisation: the thing that is certified.
+
+    A unit that other records point to is deactivated, never deleted
+    (``gecc.registry.domain.units.deactivate_unit``).
+    """
+
+    code = models.CharField(_("unit code"), max_length=30, unique=True,
+                            validators=[validate_code])
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT,
+                                     related_name="units", verbose_name=_("organisation"))
+    name_th = models.CharField(_("Thai name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    unit_type = models.CharField(_("unit type"), max_length=30, choices=UnitType.choices,
+                                 default=UnitType.OTHER)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    province = models.ForeignKey("geography.Province", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("province"))
+    district = models.ForeignKey("geography.District", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("district"))
+    subdistrict = models.ForeignKey("geography.Subdistrict", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("subdistrict"))
+    postcode = models.CharField(_("postcode"), max_length=5)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    phone = models.CharField(_("phone"), max_length=100, blank=True, validators=[validate_phone])
+    email = models.CharField(_("email"), max_length=254, blank=True, validators=[validate_email])
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    services = models.TextField(_("services offered"), blank=True,
+                                help_text=_("One service per line."))
+    coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                          related_name="coordinated_units",
+                                          verbose_name=_("coordinators"))
+    is_active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ServiceUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service unit")
+        verbose_name_plural = _("service units")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["province", "district"]),
+                   models.Index(fields=["organization", "is_active"])]
+
+    def __str__(self):
+        return self.name_th
+
+    def save(self, *args, **kwargs):
+        if self.subdistrict_id and (not self.district_id or not self.province_id):
+            self.district_id = self.subdistrict.district_id
+            self.province_id = self.subdistrict.province_id
+        self.search_text = self.compute_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    @property
+    def service_list(self) -> list[str]:
+        return [line.strip() for line in self.services.splitlines() if line.strip()]
+
+    def compute_search_text(self):
+        return search_text_for(self.code, self.name_th, self.name_en)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.subdistrict_id:
+            subdistrict = self.subdistrict
+            self.district_id = subdistrict.district_id
+            self.province_id = subdistrict.province_id
+            try:
+                validate_postcode(self.postcode, subdistrict)
+            except ValidationError as exc:
+                errors["postcode"] = exc
+        try:
+            validate_coordinates(self.latitude, self.longitude)
+        except ValidationError as exc:
+            errors["latitude"] = exc
+        if errors:
+            raise ValidationError(errors)
