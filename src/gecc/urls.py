@@ -9,7 +9,7 @@ urlpatterns = [
     path("home/", home_redirect, name="home"),
     path("accounts/", include("gecc.accounts.urls")),
     path("staff/audit/", include("gecc.audit.urls")),
-    path("staff/registry/", include("gecc.registry.urls")),
+    path("registry/", include("gecc.registry.urls")),
     path("staff/criteria/", include("gecc.criteria.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),
