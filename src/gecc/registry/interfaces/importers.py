@@ -1,0 +1,596 @@
+"""Import organisations and service units from XLSX or CSV files.
+
+Two steps, so a screen can show what will happen before anything is written:
+
+* ``preview = parse_and_validate(file, kind)`` reads and checks every row and returns the
+  cleaned rows and the errors (row number as in the spreadsheet, header = row 1; column;
+  reason in the active language, Thai by default);
+* ``apply(preview, actor)`` writes all rows in one transaction, updating by code, and logs one
+  ``registry.import`` audit entry with the counts. One bad row imports nothing.
+
+The file format is in docs/import-format.md. CSV may be UTF-8 (with or without BOM) or
+Windows-874/TIS-620; XLSX is recognised by its content (a ZIP archive), not by its name.
+"""
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gecc.audit.domain import log_action
+from gecc.registry.domain.units import would_create_cycle
+from gecc.registry.domain.validation import (
+    parse_coordinate,
+    validate_code,
+    validate_coordinates,
+    validate_email,
+    validate_phone,
+)
+from gecc.registry.enums import ImportKind, UnitType
+from gecc.registry.interfaces.formats import REQUIRED, canonical_column
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+# Binary formats people upload by mistake: legacy .xls/.doc, PDF, images, gzip, 7z, rar.
+BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
+                b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+NAME_MAX = 255
+BATCH = 1000
+
+
+def max_import_bytes() -> int:
+    return int(getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass
+class RowError:
+    row: int | None  # spreadsheet row, header = 1; None for the whole file
+    column: str
+    message: str
+    value: str = ""
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message,
+                "value": self.value}
+
+    def __str__(self):
+        where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
+        if self.column:
+            where = f"{where}, {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    file_name: str = ""
+    rows: list = field(default_factory=list)  # cleaned dicts, each with "_row"
+    errors: list = field(default_factory=list)
+    present: frozenset = frozenset()  # columns found in the header
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self):
+        return {"kind": self.kind, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged}
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read."""
+
+
+class ImportNotValid(Exception):
+    """``apply`` was given a preview with errors, or the database changed meanwhile."""
+
+
+# Reading ------------------------------------------------------------------------------
+
+
+def _file_size(file):
+    if isinstance(file, bytes | bytearray):
+        return len(file)
+    if isinstance(file, str | Path):
+        return os.path.getsize(file)
+    size = getattr(file, "size", None)
+    if size is not None:
+        return size
+    try:
+        position = file.tell()
+        file.seek(0, os.SEEK_END)
+        size = file.tell()
+        file.seek(position)
+        return size
+    except (AttributeError, OSError):
+        return None
+
+
+def _read_bytes(file, limit):
+    size = _file_size(file)
+    too_big = FileRejected(
+        _("The file is larger than %(limit)s MB; split it into smaller files.")
+        % {"limit": f"{limit / (1024 * 1024):g}"})
+    if size is not None and size > limit:
+        raise too_big
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            data = handle.read(limit + 1)
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+def _file_name(file):
+    if isinstance(file, str | Path):
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "").name
+
+
+def _xlsx_rows(data):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
+        raise FileRejected(_("The file is not a readable XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _decode(data):
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(_("The file is neither UTF-8 nor Windows-874 (TIS-620) text; save it "
+                         "as CSV UTF-8 or as XLSX."))
+
+
+def _csv_rows(data):
+    if any(data.startswith(magic) for magic in BINARY_MAGIC) or b"\x00" in data[:8192]:
+        raise FileRejected(_("Unknown file type: upload an XLSX workbook or a CSV file."))
+    text = _decode(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def read_table(data):
+    """Rows of cell values from XLSX or CSV bytes, header first."""
+    if data.startswith(ZIP_MAGIC):
+        return _xlsx_rows(data)
+    return _csv_rows(data)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+# Validating ---------------------------------------------------------------------------
+
+
+def _unit_type_lookup():
+    lookup = {}
+    for choice in UnitType:
+        lookup[choice.value] = choice.value
+        for language in ("th", "en"):
+            with translation.override(language):
+                lookup[str(choice.label).strip().casefold()] = choice.value
+    return lookup
+
+
+def _messages(exc):
+    return " ".join(exc.messages)
+
+
+class _Checker:
+    def __init__(self, preview):
+        self.preview = preview
+
+    def error(self, row, column, message, value=""):
+        self.preview.errors.append(RowError(row, column, str(message), str(value)))
+
+
+def _check_code(checker, row_no, column, value, seen):
+    if not value:
+        checker.error(row_no, column, _("This column is required."))
+        return False
+    try:
+        validate_code(value)
+    except ValidationError as exc:
+        checker.error(row_no, column, _messages(exc), value)
+        return False
+    if value in seen:
+        checker.error(row_no, column,
+                      _("Code %(code)s appears more than once in the file (first on row "
+                        "%(first)s).") % {"code": value, "first": seen[value]}, value)
+        return False
+    seen[value] = row_no
+    return True
+
+
+def _check_names(checker, row_no, raw, clean):
+    if not raw.get("name_th"):
+        checker.error(row_no, "name_th", _("This column is required."))
+    for column in ("name_th", "name_en"):
+        value = raw.get(column, "")
+        if len(value) > NAME_MAX:
+            checker.error(row_no, column, _("At most %(max)s characters.") % {"max": NAME_MAX},
+                          value[:50])
+        clean[column] = value
+
+
+def _validate_organizations(preview, records):
+    from gecc.registry.models import Organization
+
+    checker = _Checker(preview)
+    parent_of = dict(Organization.objects.values_list("code", "parent__code"))
+    seen = {}
+    for row_no, raw in records:
+        clean = {"_row": row_no, "code": raw.get("organization_code", "")}
+        _check_code(checker, row_no, "organization_code", clean["code"], seen)
+        _check_names(checker, row_no, raw, clean)
+        clean["parent_code"] = raw.get("parent_code", "")
+        preview.rows.append(clean)
+    file_codes = {row["code"] for row in preview.rows}
+    if "parent_code" in preview.present:
+        for row in preview.rows:
+            parent_of[row["code"]] = row["parent_code"] or None
+    for row in preview.rows:
+        parent = row["parent_code"]
+        if not parent:
+            continue
+        if parent == row["code"]:
+            checker.error(row["_row"], "parent_code",
+                          _("An organisation cannot be its own parent."), parent)
+        elif parent not in file_codes and parent not in parent_of:
+            checker.error(row["_row"], "parent_code",
+                          _("Unknown organisation code %(code)s.") % {"code": parent}, parent)
+        elif would_create_cycle(parent_of, row["code"], parent):
+            checker.error(row["_row"], "parent_code",
+                          _("This parent would make the organisation its own ancestor."),
+                          parent)
+
+
+def _validate_units(preview, records):
+    from gecc.geography.models import Subdistrict
+    from gecc.registry.models import Organization
+
+    checker = _Checker(preview)
+    organizations = dict(Organization.objects.values_list("code", "id"))
+    subdistricts = {
+        code: (district_id, province_id, postcodes.split(","), name)
+        for code, district_id, province_id, postcodes, name in Subdistrict.objects.values_list(
+            "code", "district_id", "province_id", "postcodes", "name_th")
+    }
+    unit_types = _unit_type_lookup()
+    seen = {}
+    for row_no, raw in records:
+        clean = {"_row": row_no, "code": raw.get("unit_code", "")}
+        _check_code(checker, row_no, "unit_code", clean["code"], seen)
+        _check_names(checker, row_no, raw, clean)
+
+        org_code = raw.get("organization_code", "")
+        if not org_code:
+            checker.error(row_no, "organization_code", _("This column is required."))
+        elif org_code not in organizations:
+            checker.error(row_no, "organization_code",
+                          _("Unknown organisation code %(code)s.") % {"code": org_code},
+                          org_code)
+        clean["organization_code"] = org_code
+
+        unit_type = raw.get("unit_type", "")
+        clean["unit_type"] = unit_types.get(unit_type.casefold()) if unit_type else UnitType.OTHER
+        if clean["unit_type"] is None:
+            checker.error(row_no, "unit_type",
+                          _("Unknown unit type; use one of: %(types)s.")
+                          % {"types": ", ".join(UnitType.values)}, unit_type)
+
+        sub_code = raw.get("subdistrict_code", "")
+        postcode = raw.get("postcode", "")
+        subdistrict = subdistricts.get(sub_code)
+        if not sub_code:
+            checker.error(row_no, "subdistrict_code", _("This column is required."))
+        elif subdistrict is None:
+            checker.error(row_no, "subdistrict_code",
+                          _("Unknown DOPA subdistrict code %(code)s (six digits).")
+                          % {"code": sub_code}, sub_code)
+        if not postcode:
+            checker.error(row_no, "postcode", _("This column is required."))
+        elif not re.fullmatch(r"\d{5}", postcode):
+            checker.error(row_no, "postcode", _("A postcode has five digits."), postcode)
+        elif subdistrict is not None and postcode not in subdistrict[2]:
+            checker.error(row_no, "postcode",
+                          _("Postcode %(postcode)s does not belong to subdistrict %(name)s "
+                            "(%(code)s); use %(expected)s.")
+                          % {"postcode": postcode, "name": subdistrict[3], "code": sub_code,
+                             "expected": ", ".join(subdistrict[2])}, postcode)
+        clean["subdistrict_code"] = sub_code
+        clean["postcode"] = postcode
+
+        coordinates_ok = True
+        for column in ("latitude", "longitude"):
+            try:
+                clean[column] = parse_coordinate(raw.get(column, ""))
+            except ValueError:
+                clean[column] = None
+                coordinates_ok = False
+                checker.error(row_no, column, _("Not a number in decimal degrees."),
+                              raw.get(column, ""))
+        if coordinates_ok:
+            try:
+                validate_coordinates(clean["latitude"], clean["longitude"])
+            except ValidationError as exc:
+                column = "longitude" if exc.code == "outside_thailand" and (
+                    clean["latitude"] is not None
+                    and 5.5 <= clean["latitude"] <= 20.5) else "latitude"
+                checker.error(row_no, column, _messages(exc),
+                              f"{raw.get('latitude', '')}, {raw.get('longitude', '')}")
+
+        for column, validator in (("phone", validate_phone), ("email", validate_email)):
+            value = raw.get(column, "")
+            try:
+                validator(value)
+            except ValidationError as exc:
+                checker.error(row_no, column, _messages(exc), value)
+            clean[column] = value
+        preview.rows.append(clean)
+
+
+def parse_and_validate(file, kind, *, max_bytes=None) -> ImportPreview:
+    """Read ``file`` (a path, bytes or a file object) and check every row; write nothing."""
+    kind = ImportKind(kind)
+    preview = ImportPreview(kind=kind, file_name=_file_name(file))
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
+    try:
+        data = _read_bytes(file, limit)
+        table = read_table(data)
+        header = next(table, None)
+    except FileRejected as exc:
+        preview.errors.append(RowError(None, "", str(exc)))
+        return preview
+    if header is None:
+        preview.errors.append(RowError(None, "", _("The file is empty.")))
+        return preview
+    positions = {}
+    for index, title in enumerate(header):
+        column = canonical_column(kind, title)
+        if column and column not in positions:
+            positions[column] = index
+    preview.present = frozenset(positions)
+    missing = [column for column in REQUIRED[kind] if column not in positions]
+    if missing:
+        for column in missing:
+            preview.errors.append(RowError(1, column, _("Required column %(column)s is missing "
+                                                        "from the header row.")
+                                           % {"column": column}))
+        return preview
+
+    def records():
+        for row_no, cells in enumerate(table, start=2):
+            values = {column: _cell(cells[index]) if index < len(cells) else ""
+                      for column, index in positions.items()}
+            if any(values.values()):
+                yield row_no, values
+
+    try:
+        if kind == ImportKind.ORGANIZATIONS:
+            _validate_organizations(preview, records())
+        else:
+            _validate_units(preview, records())
+    except FileRejected as exc:
+        preview.rows = []
+        preview.errors.append(RowError(None, "", str(exc)))
+    if not preview.rows and not preview.errors:
+        preview.errors.append(RowError(None, "", _("The file has no data rows.")))
+    return preview
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+def _apply_organizations(preview, result, progress):
+    from gecc.registry.models import Organization
+
+    existing = {org.code: org for org in Organization.objects.all()}
+    has_en = "name_en" in preview.present
+    has_parent = "parent_code" in preview.present
+    new, changed = [], {}
+    for row in preview.rows:
+        org = existing.get(row["code"])
+        if org is None:
+            org = Organization(code=row["code"], name_th=row["name_th"],
+                               name_en=row["name_en"])
+            org.search_text = org.compute_search_text()
+            new.append(org)
+            continue
+        before = (org.name_th, org.name_en)
+        org.name_th = row["name_th"]
+        if has_en:
+            org.name_en = row["name_en"]
+        if (org.name_th, org.name_en) != before:
+            org.search_text = org.compute_search_text()
+            changed[org.code] = org
+    Organization.objects.bulk_create(new, batch_size=BATCH)
+    progress(60)
+    ids = dict(Organization.objects.values_list("code", "id"))
+    new_codes = {org.code for org in new}
+    by_code = {**existing, **{org.code: org for org in new}}
+    parent_changed = []
+    if has_parent:
+        for row in preview.rows:
+            org = by_code[row["code"]]
+            parent_id = ids[row["parent_code"]] if row["parent_code"] else None
+            if org.parent_id != parent_id:
+                org.parent_id = parent_id
+                org.pk = org.pk or ids[org.code]
+                parent_changed.append(org)
+                if org.code not in new_codes:
+                    changed[org.code] = org
+    now = timezone.now()
+    for org in changed.values():
+        org.updated_at = now
+    Organization.objects.bulk_update(list(changed.values()),
+                                     ["name_th", "name_en", "search_text", "updated_at"],
+                                     batch_size=BATCH)
+    Organization.objects.bulk_update(parent_changed, ["parent"], batch_size=BATCH)
+    result.created = len(new)
+    result.updated = len(changed)
+    result.unchanged = len(preview.rows) - result.created - result.updated
+
+
+UNIT_FIELDS = ["name_th", "name_en", "organization_id", "unit_type", "subdistrict_id",
+               "district_id", "province_id", "postcode", "latitude", "longitude", "phone",
+               "email"]
+# File column that feeds each optional field; absent columns leave the field as it is.
+OPTIONAL_SOURCES = {"name_en": "name_en", "unit_type": "unit_type", "latitude": "latitude",
+                    "longitude": "longitude", "phone": "phone", "email": "email"}
+
+
+def _apply_units(preview, result, progress):
+    from gecc.geography.models import Subdistrict
+    from gecc.registry.models import Organization, ServiceUnit
+
+    organizations = dict(Organization.objects.values_list("code", "id"))
+    places = {code: (district_id, province_id) for code, district_id, province_id
+              in Subdistrict.objects.values_list("code", "district_id", "province_id")}
+    codes = [row["code"] for row in preview.rows]
+    existing = {}
+    for start in range(0, len(codes), 5000):
+        for unit in ServiceUnit.objects.filter(code__in=codes[start:start + 5000]).only(
+                "id", "code", "search_text", *UNIT_FIELDS):
+            existing[unit.code] = unit
+    progress(40)
+    fields = [f for f in UNIT_FIELDS
+              if OPTIONAL_SOURCES.get(f) is None or OPTIONAL_SOURCES[f] in preview.present]
+    new, changed = [], []
+    for row in preview.rows:
+        try:
+            district_id, province_id = places[row["subdistrict_code"]]
+            values = {
+                "name_th": row["name_th"], "name_en": row["name_en"],
+                "organization_id": organizations[row["organization_code"]],
+                "unit_type": row["unit_type"], "subdistrict_id": row["subdistrict_code"],
+                "district_id": district_id, "province_id": province_id,
+                "postcode": row["postcode"], "latitude": row["latitude"],
+                "longitude": row["longitude"], "phone": row["phone"], "email": row["email"],
+            }
+        except KeyError as exc:
+            raise ImportNotValid(f"row {row['_row']}: {exc} no longer exists") from None
+        unit = existing.get(row["code"])
+        if unit is None:
+            unit = ServiceUnit(code=row["code"], **values)
+            unit.search_text = unit.compute_search_text()
+            new.append(unit)
+            continue
+        dirty = False
+        for name in fields:
+            if getattr(unit, name) != values[name]:
+                setattr(unit, name, values[name])
+                dirty = True
+        if dirty:
+            unit.search_text = unit.compute_search_text()
+            changed.append(unit)
+    progress(60)
+    ServiceUnit.objects.bulk_create(new, batch_size=BATCH)
+    progress(85)
+    if changed:
+        now = timezone.now()
+        for unit in changed:
+            unit.updated_at = now
+        ServiceUnit.objects.bulk_update(changed, [*fields, "search_text", "updated_at"],
+                                        batch_size=BATCH)
+    result.created = len(new)
+    result.updated = len(changed)
+    result.unchanged = len(preview.rows) - result.created - result.updated
+
+
+def apply(preview, actor=None, *, progress=None, request=None) -> ImportResult:
+    """Write a valid preview in one transaction; returns the created/updated/unchanged counts."""
+    if not preview.is_valid:
+        raise ImportNotValid("The file has errors; nothing was imported.")
+    progress = progress or (lambda percent: None)
+    result = ImportResult(kind=preview.kind)
+    with transaction.atomic():
+        if preview.kind == ImportKind.ORGANIZATIONS:
+            _apply_organizations(preview, result, progress)
+        else:
+            _apply_units(preview, result, progress)
+        log_action("registry.import", actor=actor, request=request,
+                   data={**result.as_dict(), "file": preview.file_name,
+                         "rows": len(preview.rows)})
+    progress(100)
+    return result
+
+
+def import_file(file, kind, actor=None, **kwargs):
+    """Validate and, if every row is good, apply. Returns ``(preview, result or None)``."""
+    preview = parse_and_validate(file, kind)
+    if not preview.is_valid:
+        return preview, None
+    return preview, apply(preview, actor, **kwargs)
+
+
+# Error report -------------------------------------------------------------------------
+
+
+def error_report_rows(errors):
+    yield [_("Row"), _("Column"), _("Value"), _("Problem")]
+    for error in errors:
+        yield [error.row or "", error.column, error.value, error.message]
+
+
+def write_error_report(errors, fmt="xlsx") -> bytes:
+    """The errors as an XLSX or CSV (UTF-8 with BOM) file, one error per line."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows(error_report_rows(errors))
+        return buffer.getvalue().encode("utf-8-sig")
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Errors"))
+    for line in error_report_rows(errors):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
