@@ -100,13 +100,18 @@ class ServiceUnit(models.Model):
     def compute_search_text(self):
         return search_text_for(self.code, self.name_th, self.name_en)
 
+    def clean_fields(self, exclude=None):
+        # District and province follow from the subdistrict's DOPA code.
+        if self.subdistrict_id:
+            self.district_id = self.subdistrict.district_id
+            self.province_id = self.subdistrict.province_id
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
         errors = {}
         if self.subdistrict_id:
             subdistrict = self.subdistrict
-            self.district_id = subdistrict.district_id
-            self.province_id = subdistrict.province_id
             try:
                 validate_postcode(self.postcode, subdistrict)
             except ValidationError as exc:
