@@ -1,0 +1,82 @@
+"""Properties the engine must keep for any scores (hypothesis)."""
+
+import copy
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gecc.criteria.domain.parse import parse_edition
+from gecc.criteria.domain.scoring import compile_edition
+from tests.criteria.factories import small_document
+
+EDITION = parse_edition(small_document())
+COMPILED = compile_edition(EDITION)
+LEVELS = [lv.code for lv in EDITION.levels]
+
+
+def _rank(level):
+    return LEVELS.index(level) if level is not None else -1
+
+
+def _item_values(compiled):
+    out = []
+    for index, item in enumerate(compiled.items):
+        values = sorted(compiled.allowed[index])
+        choices = st.sampled_from(values)
+        out.append(st.one_of(st.none(), choices) if item.na_allowed else choices)
+    return out
+
+
+SCORES = st.tuples(*_item_values(COMPILED)).map(list)
+
+
+@given(SCORES)
+def test_every_percentage_is_between_0_and_100(values):
+    result = COMPILED.score_values(values)
+    percents = [result.overall_percent, *result.categories.values(), *result.criteria.values()]
+    assert all(0 <= p <= 100 for p in percents if p is not None)
+
+
+@given(SCORES, st.data())
+def test_raising_one_item_never_lowers_overall_or_level(values, data):
+    index = data.draw(st.sampled_from([i for i, v in enumerate(values) if v is not None]
+                                      or [None]))
+    if index is None:
+        return
+    higher = [v for v in sorted(COMPILED.allowed[index]) if v > values[index]]
+    if not higher:
+        return
+    raised = list(values)
+    raised[index] = data.draw(st.sampled_from(higher))
+    before, after = COMPILED.score_values(values), COMPILED.score_values(raised)
+    assert after.overall_percent >= before.overall_percent
+    assert _rank(after.level) >= _rank(before.level)
+
+
+@given(SCORES, st.integers(0, 1), st.booleans(), st.integers(1, 9))
+def test_adding_an_na_item_changes_nothing(values, criterion, mandatory, weight):
+    document = small_document()
+    target = document["categories"][criterion]["criteria"][0]["items"]
+    target.append({"ref": "NEW.1", "text_th": "ข้อใหม่", "na_allowed": True, "weight": weight,
+                   "mandatory": mandatory, "met_score": 4 if mandatory else None})
+    extended = compile_edition(parse_edition(document))
+    scores = dict(zip(COMPILED.refs, values, strict=True))
+    scores["NEW.1"] = None
+    before = COMPILED.score_values(values)
+    after = extended.score_values([scores[ref] for ref in extended.refs])
+    assert after == before
+
+
+SHEET = st.fixed_dictionaries({ref: st.sampled_from([0, 1, 2, 3, 4])
+                               for ref in ("P1.1", "Q1.1")})
+
+
+@settings(max_examples=60)
+@given(st.lists(SHEET, min_size=1, max_size=5), st.randoms(use_true_random=False),
+       st.sampled_from(["median", "mean"]))
+def test_reordering_assessors_changes_nothing(sheets, rng, strategy):
+    shuffled = copy.deepcopy(sheets)
+    rng.shuffle(shuffled)
+    a = COMPILED.consolidate({f"a{i}": s for i, s in enumerate(sheets)}, strategy)
+    b = COMPILED.consolidate({f"b{i}": s for i, s in enumerate(shuffled)}, strategy)
+    assert a == b
