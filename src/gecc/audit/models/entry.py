@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
@@ -58,6 +59,9 @@ class AuditEntry(models.Model):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Audit entries are append-only")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("audit:entry.detail", kwargs={"pk": self.pk})
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only")
