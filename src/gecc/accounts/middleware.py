@@ -1,13 +1,15 @@
 """Require a verified second factor for the roles that must have one."""
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/verify/")
 
 
 class SecondFactorRequiredMiddleware:
+    """Send a signed-in user whose role requires a second factor to enrol or verify it."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -23,9 +25,11 @@ class SecondFactorRequiredMiddleware:
             from gecc.accounts.domain.otp import has_confirmed_device
 
             target = "accounts:otp.verify" if has_confirmed_device(user) else "accounts:otp.enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
 def requires_second_factor(user) -> bool:
-    return any(user.has_role(role) for role in settings.SECOND_FACTOR_REQUIRED_ROLES)
+    from gecc.accounts.domain.otp import requires_second_factor as required
+
+    return required(user)
