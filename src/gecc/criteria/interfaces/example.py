@@ -7,7 +7,7 @@ from gecc.criteria.domain.parse import parse_edition
 
 from .yaml_io import read_yaml_file
 
-EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "data" / "example-2563.yaml"
+EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "example-2563.yaml"
 
 
 def example_edition():
