@@ -141,3 +141,12 @@ def test_consolidate_chair_missing_item_is_an_error(edition):
 def test_consolidate_unknown_strategy(edition):
     with pytest.raises(ScoringError):
         consolidate(edition, {"a": {"P1.1": 1}}, "mode")
+
+
+def test_score_team_values_between_points_are_accepted(edition):
+    result = score_application(edition, {"P1.1": 2.5, "Q1.1": 4}, team=True)
+    assert result.overall_percent == 75.0  # (2×2.5/4 + 1) / 3
+    with pytest.raises(ScoringError):
+        score_application(edition, {"P1.1": 2.5})
+    with pytest.raises(ScoringError):
+        score_application(edition, {"P1.1": 4.5}, team=True)

@@ -1,4 +1,4 @@
 """Criteria domain: the edition format, loading and locking, and the scoring engine.
 
-The import path for demo setup is ``gecc.criteria.domain.editions.load_example_edition``.
+The import path for demo setup is ``gecc.criteria.interfaces.example.load_example_edition``.
 """

@@ -122,8 +122,10 @@ class CompiledEdition:
     # -- validation -------------------------------------------------------------------
 
     def check_sheet(self, scores: Mapping[str, float | None], *, who: str = "",
-                    require_mandatory: bool = True) -> list[str]:
-        """Problems with one set of raw scores (``None`` = N/A), as readable sentences."""
+                    require_mandatory: bool = True, exact: bool = True) -> list[str]:
+        """Problems with one set of scores (``None`` = N/A), as readable sentences. Raw scores
+        must be points of the scale (``exact``); team scores (a mean, or a median of an even
+        count) need only lie between the scale's lowest and highest point."""
         prefix = f"{who}: " if who else ""
         problems = []
         for ref, value in scores.items():
@@ -133,7 +135,8 @@ class CompiledEdition:
             elif value is None:
                 if not self.na_allowed[index]:
                     problems.append(f"{prefix}item {ref}: N/A is not allowed")
-            elif value not in self.allowed[index]:
+            elif (value not in self.allowed[index] if exact else
+                  not min(self.allowed[index]) <= value <= max(self.allowed[index])):
                 points = ", ".join(str(v) for v in sorted(self.allowed[index]))
                 problems.append(f"{prefix}item {ref}: score {value:g} is not on the scale "
                                 f"({points})")
@@ -243,10 +246,11 @@ class CompiledEdition:
             explanation = [reason for reason in explanation if reason["level"] in above]
         return reached, explanation
 
-    def score(self, scores: Mapping[str, float | None]) -> Result:
+    def score(self, scores: Mapping[str, float | None], *, team: bool = False) -> Result:
         """Score one application from ``{item ref: value or None}``; an item with no entry is
-        treated as not assessed. Raises :class:`ScoringError` on invalid input."""
-        problems = self.check_sheet(scores, require_mandatory=False)
+        treated as not assessed. ``team=True`` accepts consolidated values between scale
+        points. Raises :class:`ScoringError` on invalid input."""
+        problems = self.check_sheet(scores, require_mandatory=False, exact=not team)
         if problems:
             raise ScoringError(problems)
         return self.score_values([scores.get(ref) for ref in self.refs])
@@ -271,8 +275,8 @@ def compile_edition(edition: Edition, unit_type: str | None = None) -> CompiledE
 
 
 def score_application(edition: Edition, scores: Mapping[str, float | None],
-                      unit_type: str | None = None) -> Result:
-    return compile_edition(edition, unit_type).score(scores)
+                      unit_type: str | None = None, *, team: bool = False) -> Result:
+    return compile_edition(edition, unit_type).score(scores, team=team)
 
 
 def consolidate(edition: Edition, sheets: Mapping[str, Mapping[str, float | None]],
