@@ -1,0 +1,187 @@
+"""Browser tests: headless Chromium driven by Playwright against pytest-django's live server.
+
+Fixtures
+    ``page``          a fresh browser context and page per test, desktop size, Thai locale,
+                      ``base_url`` = the live server, so ``page.goto("/")`` works;
+    ``tablet_page``   the same at 1280x800 (what assessors carry on a visit);
+    ``phone_page``    the same at 390x844, as a touch phone;
+    ``viewport``      the size ``page`` uses: override it in a module or parametrize it
+                      indirectly to try other sizes;
+    ``browser_page_factory``
+                      ``browser_page_factory(viewport=..., **context_options)`` → a page
+                      not bound to any server (for ``set_content``) or bound to one with
+                      ``base_url=...``.
+
+Pages of the live server need committed data, so they bring ``transactional_db``: create
+data with factories in the test, before ``page.goto``.
+
+Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` skips them).
+When a browser test fails, a screenshot and the page HTML are written to
+``test-artifacts/<test name>.png`` / ``.html`` at the repository root (or to the folder
+named by ``GECC_TEST_ARTIFACTS_DIR``) and the paths are printed with the failure.
+
+Chromium is the system one (``CHROMIUM_PATH``, default ``/usr/bin/chromium``, the Debian
+package ``chromium``); Playwright never downloads a browser of its own. If it is missing
+the browser tests fail, saying so: they are part of the suite and must not vanish quietly.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BROWSER_TESTS_DIR.parent.parent
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1366, "height": 900}
+TABLET = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+DEFAULT_TIMEOUT_MS = 10_000
+
+_PAGES = pytest.StashKey[list]()
+
+
+def artifacts_dir():
+    return Path(os.environ.get("GECC_TEST_ARTIFACTS_DIR") or PROJECT_ROOT / "test-artifacts")
+
+
+def artifact_stem(test_name):
+    """``test_menu[phone]`` → ``test_menu_phone_``: a safe file name for every platform."""
+    return re.sub(r"[^\w.-]", "_", test_name)
+
+
+def pytest_collection_modifyitems(config, items):
+    # This hook sees the whole session, not only this folder: mark only our tests.
+    for item in items:
+        if BROWSER_TESTS_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="package")
+def playwright_instance():
+    """One Playwright driver for all the browser tests.
+
+    The sync API runs an asyncio event loop in this (the main) thread for as long as the
+    driver lives. Django then takes every ORM call made here, by factories in a test or
+    by the transactional_db flush, for a call from async code and refuses it with
+    SynchronousOnlyOperation. Nothing here is really concurrent: the live server answers
+    in its own thread, and the test thread only waits for the browser. So the check is
+    switched off (DJANGO_ALLOW_ASYNC_UNSAFE) while the driver runs, and only then: the
+    fixture is package-scoped, so the driver stops and the check is back once the last
+    browser test is done, before any other test of the session runs.
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(playwright_instance):
+    if not Path(CHROMIUM_PATH).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH}: install the Debian package 'chromium' "
+            "(or set CHROMIUM_PATH). The browser tests need it and never download a browser.",
+            pytrace=False,
+        )
+    chromium = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def browser_page_factory(request, browser):
+    """Open pages in fresh contexts; they are closed after the test (and shot if it fails)."""
+    contexts = []
+    pages = request.node.stash.setdefault(_PAGES, [])
+
+    def open_page(viewport=None, **context_options):
+        options = {"locale": "th-TH", "timezone_id": "Asia/Bangkok",
+                   "viewport": dict(viewport or DESKTOP), **context_options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        new_page = context.new_page()
+        pages.append(new_page)
+        return new_page
+
+    yield open_page
+    pages.clear()
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def viewport():
+    return DESKTOP
+
+
+@pytest.fixture
+def page(transactional_db, live_server, browser_page_factory, viewport):
+    return browser_page_factory(viewport=viewport, base_url=live_server.url)
+
+
+@pytest.fixture
+def tablet_page(transactional_db, live_server, browser_page_factory):
+    return browser_page_factory(viewport=TABLET, base_url=live_server.url)
+
+
+@pytest.fixture
+def phone_page(transactional_db, live_server, browser_page_factory):
+    return browser_page_factory(viewport=PHONE, base_url=live_server.url,
+                                is_mobile=True, has_touch=True)
+
+
+def save_failure_artifacts(test_name, pages):
+    """Screenshot and HTML of each open page; returns the paths written (or why not)."""
+    folder = artifacts_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for number, open_page in enumerate(pages, start=1):
+        stem = artifact_stem(test_name) + ("" if number == 1 else f"-{number}")
+        png, html = folder / f"{stem}.png", folder / f"{stem}.html"
+        try:
+            open_page.screenshot(path=str(png), full_page=True)
+            html.write_text(open_page.content(), encoding="utf-8")
+        except Exception as exc:  # a crashed or closed page must not hide the real failure
+            lines.append(f"could not save {png}: {exc}")
+        else:
+            lines.append(f"screenshot: {png}")
+            lines.append(f"page HTML: {html}")
+    return lines
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    pages = item.stash.get(_PAGES, None)
+    if report.failed and report.when in ("setup", "call") and pages:
+        lines = save_failure_artifacts(item.name, pages)
+        report.sections.append(("browser artifacts", "\n".join(lines)))
+        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            for line in lines:
+                reporter.write_line(f"{item.nodeid}: {line}")
+    return report
