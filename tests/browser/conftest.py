@@ -7,6 +7,9 @@ Fixtures
     ``phone_page``    the same at 390x844, as a touch phone;
     ``viewport``      the size ``page`` uses: override it in a module or parametrize it
                       indirectly to try other sizes;
+    ``sign_in``       ``sign_in(page, user)`` gives the page a signed-in session for
+                      ``user`` without the sign-in form (roles that need a second factor
+                      still meet the second-factor step);
     ``browser_page_factory``
                       ``browser_page_factory(viewport=..., **context_options)`` → a page
                       not bound to any server (for ``set_content``) or bound to one with
@@ -152,6 +155,25 @@ def tablet_page(transactional_db, live_server, browser_page_factory):
 def phone_page(transactional_db, live_server, browser_page_factory):
     return browser_page_factory(viewport=PHONE, base_url=live_server.url,
                                 is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """``sign_in(page, user)``: put a session cookie for ``user`` into the page's context."""
+    from django.conf import settings
+    from django.test import Client
+
+    def attach(target_page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        target_page.context.add_cookies([{
+            "name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+            "url": live_server.url, "httpOnly": True, "sameSite": "Lax",
+        }])
+        return target_page
+
+    return attach
 
 
 def save_failure_artifacts(test_name, pages):
