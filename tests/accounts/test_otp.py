@@ -282,3 +282,12 @@ def test_security_page_for_secretariat_has_no_removal(client, login_as):
 
 def test_security_page_requires_sign_in(client):
     assert client.get("/accounts/security/").url == "/accounts/login/?next=/accounts/security/"
+
+
+def test_password_step_for_another_user_signs_the_first_one_out(
+        client, make_user, assessor_with_device, password):
+    client.force_login(make_user("coordinator"))
+    post_login(client, assessor_with_device.email, password)
+    assert client.session.get(SESSION_KEY) is None
+    response = client.get("/accounts/otp/verify/")
+    assert response.context["person"] == assessor_with_device

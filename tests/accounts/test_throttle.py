@@ -132,3 +132,27 @@ def test_clear_failures_forgets_only_that_email():
     throttle.record_failure("other@example.go.th", IP, now=T0)
     assert throttle.clear_failures(EMAIL.upper()) == 3
     assert list(LoginFailure.objects.values_list("email", flat=True)) == ["other@example.go.th"]
+
+
+def test_slow_message_for_the_last_second_in_thai():
+    fail(3)
+    assert throttle.check(EMAIL, IP, now=at(4)).message == (
+        "พยายามเข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณารอ 1 วินาทีแล้วลองใหม่"
+    )
+
+
+def test_lock_message_for_the_last_minute_in_thai():
+    fail(8)
+    assert throttle.check(EMAIL, IP, now=at(850)).message == (
+        "การเข้าสู่ระบบถูกล็อกชั่วคราวเพราะพยายามไม่สำเร็จหลายครั้งเกินไป "
+        "กรุณาลองใหม่ในอีก 1 นาที"
+    )
+
+
+def test_messages_in_english():
+    from django.utils.translation import override
+
+    fail(8)
+    with override("en"):
+        assert throttle.check(EMAIL, IP, now=at(60)).message == (
+            "Sign-in is locked after too many failed attempts. Try again in 14 minutes.")

@@ -73,7 +73,12 @@ def logout(request):
 
 
 def start_pending(request, user):
-    """Remember that ``user`` passed the password step and must now give a code."""
+    """Remember that ``user`` passed the password step and must now give a code.
+
+    Whoever was signed in on this browser before is signed out first.
+    """
+    if request.user.is_authenticated:
+        logout(request)
     request.session.cycle_key()
     request.session[PENDING_USER_KEY] = user.pk
     request.session[PENDING_BACKEND_KEY] = user.backend

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 
 from gecc.accounts.models import LoginFailure, User
 from gecc.audit.domain import log_action
@@ -42,16 +42,15 @@ class Verdict:
             return ""
         if self.locked:
             minutes = max(1, math.ceil(self.wait_seconds / 60))
-            return ngettext(
-                "Sign-in is locked after too many failed attempts. Try again in %(minutes)d minute.",
-                "Sign-in is locked after too many failed attempts. Try again in %(minutes)d minutes.",
-                minutes,
-            ) % {"minutes": minutes}
-        return ngettext(
-            "Too many failed attempts. Please wait %(seconds)d second before trying again.",
-            "Too many failed attempts. Please wait %(seconds)d seconds before trying again.",
-            self.wait_seconds,
-        ) % {"seconds": self.wait_seconds}
+            if minutes == 1:
+                return _("Sign-in is locked after too many failed attempts. "
+                         "Try again in one minute.")
+            return _("Sign-in is locked after too many failed attempts. "
+                     "Try again in %(minutes)d minutes.") % {"minutes": minutes}
+        if self.wait_seconds == 1:
+            return _("Too many failed attempts. Please wait one second before trying again.")
+        return _("Too many failed attempts. Please wait %(seconds)d seconds "
+                 "before trying again.") % {"seconds": self.wait_seconds}
 
 
 ALLOWED = Verdict(allowed=True)
