@@ -173,6 +173,20 @@ class CompiledEdition:
             values = list(chair)
         return values, spreads
 
+    def median_flat(self, flat: Sequence[float | None], assessors: int) -> list[float | None]:
+        """Median per item from one flat list ordered by item, then assessor — the hot path
+        for scoring a whole round (same rule as :meth:`consolidate_values`)."""
+        if assessors == 3 and None not in flat:
+            out = []
+            for i in range(0, len(flat), 3):
+                a, b, c = flat[i], flat[i + 1], flat[i + 2]
+                if a > b:
+                    a, b = b, a
+                out.append(a if c < a else (b if c > b else c))
+            return out
+        sheets = [flat[j::assessors] for j in range(assessors)]
+        return self.consolidate_values(sheets, "median")[0]
+
     def consolidate(self, sheets: Mapping[str, Mapping[str, float | None]], strategy="median",
                     chair: str | None = None) -> TeamScores:
         """Team score per item from each assessor's ``{item ref: score}``; the chair's sheet
