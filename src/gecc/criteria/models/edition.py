@@ -36,4 +36,4 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         latest = self.versions.order_by("-revision").first()
-        return latest.get_absolute_url() if latest else reverse("criteria:edition.list")
+        return latest.get_absolute_url() if latest else reverse("criteria:version.list")

@@ -22,9 +22,6 @@ class EditionVersionQuerySet(RoleScopedQuerySet):
             raise EditionLockedError("A locked criteria version cannot be changed")
         return super().update(**kwargs)
 
-    def get_absolute_url(self):
-        return reverse("criteria:version.detail", kwargs={"pk": self.pk})
-
     def delete(self):
         if self.filter(locked=True).exists():
             raise EditionLockedError("A locked criteria version cannot be deleted")
@@ -72,6 +69,9 @@ class EditionVersion(models.Model):
         if self._locked_in_db():
             raise EditionLockedError(f"{self} is in use by a round and cannot be changed")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("criteria:version.detail", kwargs={"pk": self.pk})
 
     def delete(self, *args, **kwargs):
         if self.locked or self._locked_in_db():
