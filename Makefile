@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gecc
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-sqlite test-postgres lint format messages bench clean
+.PHONY: install demo serve test test-sqlite test-postgres lint format messages makemessages bench clean
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml package.json
 	touch $(STAMP)
 
 install: $(STAMP) messages
+
+# `make makemessages APP=registry` (or APP=project) updates one Thai catalogue.
+makemessages: $(STAMP)
+	$(MANAGE) app_messages $(APP)
 
 messages: $(STAMP)
 	cd src/gecc && ../../$(PY) ../../manage.py compilemessages --verbosity 0

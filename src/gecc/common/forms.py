@@ -15,7 +15,7 @@ class BEDateInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, attrs=None):
-        defaults = {"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "inputmode": "numeric",
+        defaults = {"placeholder": _("dd/mm/yyyy (BE)"), "inputmode": "numeric",
                     "autocomplete": "off", "class": "be-date"}
         super().__init__(attrs={**defaults, **(attrs or {})})
 
