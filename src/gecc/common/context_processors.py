@@ -11,6 +11,8 @@ NAVIGATION = (
     (_("Assessment"), "backoffice:home.assessor", {Role.ASSESSOR}),
     (_("Steering committee"), "backoffice:home.steering", {Role.STEERING}),
     (_("My service units"), "portal:home", {Role.COORDINATOR}),
+    (_("Registry"), "registry:unit.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
+    (_("Criteria"), "criteria:edition.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
     (_("Audit log"), "audit:entry.list", {Role.SECRETARIAT}),
     (_("Security"), "accounts:security", None),
 )
