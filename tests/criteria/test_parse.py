@@ -163,3 +163,15 @@ def test_parse_edition_valid_document_round_trips():
     assert [c.ref for c in edition.categories] == ["P", "Q"]
     assert edition.items_by_ref()["P1.2"].scale == "yn"
     assert parse_edition(edition_to_dict(edition)) == edition
+
+
+def test_documented_example_is_valid():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "criteria-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    edition = parse_edition(yaml.safe_load(example))
+    assert [item.ref for _, _, item in edition.iter_items()] == ["P1.1", "P1.2", "Q1.1", "Q1.2"]

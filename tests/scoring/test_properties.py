@@ -80,3 +80,11 @@ def test_reordering_assessors_changes_nothing(sheets, rng, strategy):
     a = COMPILED.consolidate({f"a{i}": s for i, s in enumerate(sheets)}, strategy)
     b = COMPILED.consolidate({f"b{i}": s for i, s in enumerate(shuffled)}, strategy)
     assert a == b
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=3, max_size=3),
+                min_size=1, max_size=8))
+def test_median_flat_matches_general_median(triples):
+    flat = [value for triple in triples for value in triple]
+    sheets = [flat[j::3] for j in range(3)]
+    assert COMPILED.median_flat(flat, 3) == COMPILED.consolidate_values(sheets, "median")[0]
