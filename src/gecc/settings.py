@@ -256,6 +256,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 
+# Registry imports: files above the size limit are refused before parsing; files with more
+# rows than the background threshold are applied by a Celery task with a progress bar.
+REGISTRY_IMPORT_MAX_BYTES = int(env("REGISTRY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+REGISTRY_IMPORT_BACKGROUND_ROWS = int(env("REGISTRY_IMPORT_BACKGROUND_ROWS", "2000"))
+
 # Upload limits (evidence files use their own configurable limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -2,7 +2,9 @@ import base64
 
 from django.core.management.base import BaseCommand
 
+from gecc.criteria.interfaces.example import load_example_edition
 from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_accounts
+from gecc.registry.demo import load_lamphun_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = ensure_demo_accounts()
+        load_lamphun_demo()
+        outcome = load_example_edition()
+        self.stdout.write(f"Criteria: {outcome.version} (example edition)")
         secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
