@@ -1,9 +1,9 @@
 """Background work for the registry screens."""
 
+from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
 
-from celery import shared_task
 from gecc.registry.enums import ImportStatus
 
 
