@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "gecc.geography",
     "gecc.registry",
     "gecc.criteria",
+    "gecc.notifications",
+    "gecc.rounds",
+    "gecc.applications",
+    "gecc.evidence",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",
@@ -260,6 +264,9 @@ REST_FRAMEWORK = {
 # rows than the background threshold are applied by a Celery task with a progress bar.
 REGISTRY_IMPORT_MAX_BYTES = int(env("REGISTRY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 REGISTRY_IMPORT_BACKGROUND_ROWS = int(env("REGISTRY_IMPORT_BACKGROUND_ROWS", "2000"))
+
+# Evidence files: size limit in bytes (default 20 MB); types are detected from content.
+EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Upload limits (evidence files use their own configurable limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
