@@ -1,1 +1,5 @@
+from .answer import Answer
+from .application import Application
+from .review_comment import ReviewComment
 
+__all__ = ["Answer", "Application", "ReviewComment"]

@@ -1,1 +1,3 @@
+from .round import Round
 
+__all__ = ["Round"]
