@@ -1,1 +1,3 @@
+from .outbox_message import OutboxChangeError, OutboxMessage
 
+__all__ = ["OutboxChangeError", "OutboxMessage"]

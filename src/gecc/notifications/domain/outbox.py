@@ -1,0 +1,82 @@
+"""Storing messages in the outbox and scheduling their sending."""
+
+import logging
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from gecc.audit.domain import log_action
+from gecc.notifications.enums import OutboxStatus
+from gecc.notifications.models import OutboxMessage
+
+from .render import render_email
+
+logger = logging.getLogger(__name__)
+
+
+class NotificationError(Exception):
+    """An outbox action that is not allowed in the message's current state."""
+
+
+def clean_recipients(recipients):
+    """The addresses stripped, without empties and without repeats (case-insensitive),
+    in the order given."""
+    seen, cleaned = set(), []
+    for address in recipients or []:
+        address = (address or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            cleaned.append(address)
+    return cleaned
+
+
+def schedule_send(message):
+    """Send ``message`` by the Celery task once the surrounding transaction commits (at once
+    when there is none). A broker that cannot be reached is logged, never raised: the
+    message then stays queued in the outbox."""
+    from gecc.notifications.tasks import send_outbox_message
+
+    transaction.on_commit(partial(send_outbox_message.delay, message.pk), robust=True)
+
+
+def notify(event, *, recipients, context, obj=None, actor=None):
+    """Render the email of ``event``, store it in the outbox and send it after commit.
+
+    One message per call, addressed to every recipient (``to`` lists them all). Returns the
+    stored messages: ``[message]``, or ``[]`` when no recipient is left after removing
+    empties and repeats. Raises ``UnknownEventError`` for an event without templates.
+    """
+    addresses = clean_recipients(recipients)
+    rendered = render_email(event, context)  # an unknown event fails even with no recipient
+    if not addresses:
+        return []
+    message = OutboxMessage(
+        event=event, to=addresses, subject=rendered.subject, body_text=rendered.body_text,
+        body_html=rendered.body_html, language=rendered.language, status=OutboxStatus.QUEUED,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+    )
+    if obj is not None:
+        message.content_type = ContentType.objects.get_for_model(obj)
+        message.object_id = str(obj.pk)
+        message.object_repr = str(obj)[:300]
+    message.save(force_insert=True)
+    schedule_send(message)
+    return [message]
+
+
+@transaction.atomic
+def resend(message, *, actor, request=None):
+    """Queue a failed message again; it is sent after commit. Audited as
+    ``notification.resent``."""
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != OutboxStatus.FAILED:
+        raise NotificationError("Only a failed message can be sent again.")
+    message.status = OutboxStatus.QUEUED
+    message.save(update_fields=["status"])
+    log_action("notification.resent", actor=actor, obj=message, request=request,
+               before={"status": OutboxStatus.FAILED.value},
+               after={"status": OutboxStatus.QUEUED.value},
+               data={"event": message.event, "to": message.to, "attempts": message.attempts})
+    schedule_send(message)
+    return message

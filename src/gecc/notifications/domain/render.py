@@ -1,0 +1,92 @@
+"""Rendering one event's email: Thai first, English below, from templates.
+
+Each event has three templates under ``notifications/email/<event>/``: ``subject.txt``,
+``body.txt`` and ``body.html``. Their text is written with ``{% translate %}``; each template
+is rendered twice, once with Thai active and once with English active, and the two parts are
+put together here. The template context also holds ``lang`` ("th" or "en"), so a template can
+show a date in the Buddhist era in Thai (``{{ deadline|thaidate }}``) and in the Christian era
+in English (``{{ deadline|date:"j F Y" }}``).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+# The languages of every message, in order: Thai first, English below.
+LANGUAGES = ("th", "en")
+PARTS = ("subject.txt", "body.txt", "body.html")
+TEXT_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"
+SUBJECT_SEPARATOR = " / "
+SUBJECT_MAX_LENGTH = 500
+
+
+class UnknownEventError(LookupError):
+    """No email templates exist for the event code."""
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+    language: str = LANGUAGES[0]
+
+
+def template_name(event, part):
+    return f"notifications/email/{event}/{part}"
+
+
+def check_event(event):
+    """Raise :class:`UnknownEventError` unless every template of ``event`` exists."""
+    if not event or not re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", event):
+        raise UnknownEventError(f"Not a notification event code: {event!r}")
+    missing = []
+    for part in PARTS:
+        try:
+            get_template(template_name(event, part))
+        except TemplateDoesNotExist:
+            missing.append(template_name(event, part))
+    if missing:
+        raise UnknownEventError(
+            f"Unknown notification event {event!r}: missing templates {', '.join(missing)}")
+
+
+def absolute_url(url):
+    """A path such as ``/portal/applications/7/`` becomes absolute when ``SITE_URL`` is set."""
+    base = getattr(settings, "SITE_URL", "") or ""
+    if url and isinstance(url, str) and url.startswith("/") and base:
+        return base.rstrip("/") + url
+    return url
+
+
+def _one_line(text):
+    return " ".join(text.split())
+
+
+def render_email(event, context) -> RenderedEmail:
+    check_event(event)
+    context = dict(context)
+    if "url" in context:
+        context["url"] = absolute_url(context["url"])
+    context.setdefault("comments", [])
+    subjects, texts, htmls = [], [], []
+    for language in LANGUAGES:
+        with translation.override(language):
+            part_context = {**context, "lang": language}
+            subjects.append(_one_line(render_to_string(template_name(event, "subject.txt"),
+                                                       part_context)))
+            texts.append(render_to_string(template_name(event, "body.txt"), part_context).strip())
+            htmls.append(mark_safe(render_to_string(template_name(event, "body.html"),
+                                                    part_context).strip()))
+    subject = SUBJECT_SEPARATOR.join(dict.fromkeys(subject for subject in subjects if subject))
+    with translation.override(LANGUAGES[0]):
+        body_html = render_to_string("notifications/email/layout.html", {
+            "parts": list(zip(LANGUAGES, htmls, strict=True)), "subject": subject,
+        })
+    return RenderedEmail(subject=subject[:SUBJECT_MAX_LENGTH], body_text=TEXT_SEPARATOR.join(texts),
+                         body_html=body_html)

@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+# Readable names of the events that have email templates in this app. Another app may ship
+# templates for its own events under ``templates/notifications/email/<event>/``; such an
+# event is shown by its code until a label is added here.
+EVENT_LABELS = {
+    "application.submitted": _("Application submitted"),
+    "application.resubmitted": _("Application resubmitted"),
+    "application.returned": _("Application returned for correction"),
+    "application.accepted": _("Application accepted for site visit"),
+    "application.rejected": _("Application rejected at desk review"),
+}
+
+
+def event_label(event: str) -> str:
+    return str(EVENT_LABELS.get(event, event))

@@ -1,0 +1,27 @@
+"""Background sending of outbox messages (eager in the embedded default)."""
+
+from celery import shared_task
+
+RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600)  # seconds before each retry
+
+
+@shared_task(bind=True, name="gecc.notifications.send_outbox_message",
+             max_retries=len(RETRY_DELAYS))
+def send_outbox_message(self, message_id):
+    """Send one outbox message; return its status.
+
+    A connection error is retried later with a growing delay by a worker; when Celery runs
+    eagerly (demo, tests) nothing is retried and the message is marked failed at once, so a
+    request never waits on a mail server. The secretariat can resend a failed message.
+    """
+    from gecc.notifications.domain.sending import deliver, is_connection_error
+
+    can_retry = not self.request.is_eager and self.request.retries < self.max_retries
+
+    def will_retry(error):
+        return can_retry and is_connection_error(error)
+
+    message, error = deliver(message_id, will_retry=will_retry)
+    if error is not None and will_retry(error):
+        raise self.retry(exc=error, countdown=RETRY_DELAYS[self.request.retries])
+    return message.status
