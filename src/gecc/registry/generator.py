@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from gecc.common.db import analyze
 from gecc.registry.domain.search import search_text_for
 from gecc.registry.domain.validation import COORDINATE_PLACES, LATITUDE_RANGE, LONGITUDE_RANGE
 from gecc.registry.enums import OrganizationKind, UnitType
@@ -189,4 +190,5 @@ def generate_national_data(units=20000, seed=2563):
         batch.append(unit)
     ServiceUnit.objects.bulk_create(batch, batch_size=2000)
     result.units = len(batch)
+    analyze(Organization, ServiceUnit)
     return result

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import geothai
 
+from gecc.common.db import analyze
+
 COORDINATES_FILE = Path(__file__).resolve().parent.parent / "data" / "coordinates.csv"
 
 
@@ -65,6 +67,8 @@ def _sync(model, wanted, fields, result):
         model.objects.bulk_update(to_update, fields, batch_size=2000)
     result.created += len(to_create)
     result.updated += len(to_update)
+    if to_create or to_update:
+        analyze(model)
 
 
 def load_geography(province_model=None, district_model=None, subdistrict_model=None):

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gecc.audit.domain import log_action
+from gecc.common.db import analyze
 from gecc.registry.domain.units import would_create_cycle
 from gecc.registry.domain.validation import (
     parse_coordinate,
@@ -44,6 +45,8 @@ BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF
                 b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 NAME_MAX = 255
 BATCH = 1000
+# A bulk load this large refreshes the planner statistics (gecc.common.db.analyze).
+ANALYZE_AFTER_ROWS = 1000
 
 
 def max_import_bytes() -> int:
@@ -557,6 +560,10 @@ def apply(preview, actor=None, *, progress=None, request=None) -> ImportResult:
         log_action("registry.import", actor=actor, request=request,
                    data={**result.as_dict(), "file": preview.file_name,
                          "rows": len(preview.rows)})
+    if len(preview.rows) >= ANALYZE_AFTER_ROWS:
+        from gecc.registry.models import Organization, ServiceUnit
+
+        analyze(Organization if preview.kind == ImportKind.ORGANIZATIONS else ServiceUnit)
     progress(100)
     return result
 

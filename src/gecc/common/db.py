@@ -1,0 +1,16 @@
+"""Database helpers every app needs."""
+
+from django.db import connection
+
+
+def analyze(*models):
+    """Refresh the planner statistics of the models' tables after a bulk load.
+
+    A table filled by bulk_create has no statistics until autovacuum gets to it, and
+    PostgreSQL then plans joins for one row: a list over 20,000 freshly imported units
+    took 750 ms instead of 10 ms. SQLite's ANALYZE feeds its planner the same way.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
