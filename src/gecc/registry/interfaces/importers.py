@@ -14,10 +14,8 @@ Windows-874/TIS-620; XLSX is recognised by its content (a ZIP archive), not by i
 
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,12 +35,15 @@ from gecc.registry.domain.validation import (
 )
 from gecc.registry.enums import ImportKind, UnitType
 from gecc.registry.interfaces.formats import REQUIRED, canonical_column
+from gecc.registry.interfaces.tables import (  # noqa: F401  (FileRejected is part of this API)
+    FileRejected,
+    cell,
+    file_name,
+    read_bytes,
+    read_table,
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-# Binary formats people upload by mistake: legacy .xls/.doc, PDF, images, gzip, 7z, rar.
-BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
-                b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 NAME_MAX = 255
 BATCH = 1000
 # A bulk load this large refreshes the planner statistics (gecc.common.db.analyze).
@@ -96,115 +97,8 @@ class ImportResult:
                 "unchanged": self.unchanged}
 
 
-class FileRejected(Exception):
-    """The file as a whole cannot be read."""
-
-
 class ImportNotValid(Exception):
     """``apply`` was given a preview with errors, or the database changed meanwhile."""
-
-
-# Reading ------------------------------------------------------------------------------
-
-
-def _file_size(file):
-    if isinstance(file, bytes | bytearray):
-        return len(file)
-    if isinstance(file, str | Path):
-        return os.path.getsize(file)
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    try:
-        position = file.tell()
-        file.seek(0, os.SEEK_END)
-        size = file.tell()
-        file.seek(position)
-        return size
-    except (AttributeError, OSError):
-        return None
-
-
-def _read_bytes(file, limit):
-    size = _file_size(file)
-    too_big = FileRejected(
-        _("The file is larger than %(limit)s MB; split it into smaller files.")
-        % {"limit": f"{limit / (1024 * 1024):g}"})
-    if size is not None and size > limit:
-        raise too_big
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    elif isinstance(file, str | Path):
-        with open(file, "rb") as handle:
-            data = handle.read(limit + 1)
-    else:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise too_big
-    return data
-
-
-def _file_name(file):
-    if isinstance(file, str | Path):
-        return Path(file).name
-    return Path(getattr(file, "name", "") or "").name
-
-
-def _xlsx_rows(data):
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
-        raise FileRejected(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _decode(data):
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected(_("The file is neither UTF-8 nor Windows-874 (TIS-620) text; save it "
-                         "as CSV UTF-8 or as XLSX."))
-
-
-def _csv_rows(data):
-    if any(data.startswith(magic) for magic in BINARY_MAGIC) or b"\x00" in data[:8192]:
-        raise FileRejected(_("Unknown file type: upload an XLSX workbook or a CSV file."))
-    text = _decode(data)
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
-
-
-def read_table(data):
-    """Rows of cell values from XLSX or CSV bytes, header first."""
-    if data.startswith(ZIP_MAGIC):
-        return _xlsx_rows(data)
-    return _csv_rows(data)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
 
 
 # Validating ---------------------------------------------------------------------------
@@ -381,10 +275,10 @@ def _validate_units(preview, records):
 def parse_and_validate(file, kind, *, max_bytes=None) -> ImportPreview:
     """Read ``file`` (a path, bytes or a file object) and check every row; write nothing."""
     kind = ImportKind(kind)
-    preview = ImportPreview(kind=kind, file_name=_file_name(file))
+    preview = ImportPreview(kind=kind, file_name=file_name(file))
     limit = max_bytes if max_bytes is not None else max_import_bytes()
     try:
-        data = _read_bytes(file, limit)
+        data = read_bytes(file, limit)
         table = read_table(data)
         header = next(table, None)
     except FileRejected as exc:
@@ -409,7 +303,7 @@ def parse_and_validate(file, kind, *, max_bytes=None) -> ImportPreview:
 
     def records():
         for row_no, cells in enumerate(table, start=2):
-            values = {column: _cell(cells[index]) if index < len(cells) else ""
+            values = {column: cell(cells[index]) if index < len(cells) else ""
                       for column, index in positions.items()}
             if any(values.values()):
                 yield row_no, values

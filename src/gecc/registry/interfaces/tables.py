@@ -1,0 +1,117 @@
+"""Reading an uploaded table: XLSX (recognised by content, not name) or CSV in UTF-8, UTF-8
+with BOM or Windows-874/TIS-620, with a size limit checked before parsing."""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+# Binary formats people upload by mistake: legacy .xls/.doc, PDF, images, gzip, 7z, rar.
+BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
+                b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read."""
+
+
+def _file_size(file):
+    if isinstance(file, bytes | bytearray):
+        return len(file)
+    if isinstance(file, str | Path):
+        return os.path.getsize(file)
+    size = getattr(file, "size", None)
+    if size is not None:
+        return size
+    try:
+        position = file.tell()
+        file.seek(0, os.SEEK_END)
+        size = file.tell()
+        file.seek(position)
+        return size
+    except (AttributeError, OSError):
+        return None
+
+
+def read_bytes(file, limit):
+    size = _file_size(file)
+    too_big = FileRejected(
+        _("The file is larger than %(limit)s MB; split it into smaller files.")
+        % {"limit": f"{limit / (1024 * 1024):g}"})
+    if size is not None and size > limit:
+        raise too_big
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            data = handle.read(limit + 1)
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+def file_name(file):
+    if isinstance(file, str | Path):
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "").name
+
+
+def _xlsx_rows(data):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
+        raise FileRejected(_("The file is not a readable XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _decode(data):
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(_("The file is neither UTF-8 nor Windows-874 (TIS-620) text; save it "
+                         "as CSV UTF-8 or as XLSX."))
+
+
+def _csv_rows(data):
+    if any(data.startswith(magic) for magic in BINARY_MAGIC) or b"\x00" in data[:8192]:
+        raise FileRejected(_("Unknown file type: upload an XLSX workbook or a CSV file."))
+    text = _decode(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def read_table(data):
+    """Rows of cell values from XLSX or CSV bytes, header first."""
+    if data.startswith(ZIP_MAGIC):
+        return _xlsx_rows(data)
+    return _csv_rows(data)
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
