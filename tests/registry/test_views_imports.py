@@ -54,7 +54,7 @@ def test_import_preview_of_a_bad_row_shows_row_column_reason_and_imports_nothing
     client.post(reverse("registry:import.confirm", args=[job.pk]))
     assert not ServiceUnit.objects.exists()
     job.refresh_from_db()
-    assert (job.status, job.progress) == (ImportStatus.PENDING, 0)
+    assert (job.status, job.progress) == (ImportStatus.AWAITING_CONFIRMATION, 0)
 
 
 def test_import_preview_counts_then_confirm_applies(client, secretariat):

@@ -27,6 +27,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")

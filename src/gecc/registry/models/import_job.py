@@ -22,7 +22,7 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+    status = models.CharField(_("status"), max_length=30, choices=ImportStatus.choices,
                               default=ImportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(
         _("progress"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])

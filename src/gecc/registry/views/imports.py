@@ -1,8 +1,8 @@
 """Import screens: upload → preview (counts and first rows, or the error table) → confirm.
 
 The uploaded file is kept in an ``ImportJob`` between preview and confirmation (never in the
-session). A job waiting for confirmation is ``pending`` with progress 0; confirming sets
-progress to 1 and runs ``gecc.registry.tasks.import_file_task`` at once for small files or in
+session). A job waiting for confirmation is ``awaiting_confirmation``; confirming makes it
+``pending`` and runs ``gecc.registry.tasks.import_file_task`` at once for small files or in
 the background (Celery) for files with more than ``REGISTRY_IMPORT_BACKGROUND_ROWS`` rows;
 the detail page then polls for progress with htmx until the job has finished."""
 
@@ -26,7 +26,6 @@ from gecc.registry.views.units import EXPORT_FORMATS
 DEFAULT_BACKGROUND_ROWS = 2000
 PREVIEW_ROWS = 20
 ERRORS_SHOWN = 500
-QUEUED = 1  # progress of a confirmed job that no worker has picked up yet
 
 
 def background_rows():
@@ -44,7 +43,7 @@ def get_job(user, pk):
 
 
 def awaiting_confirmation(job):
-    return job.status == ImportStatus.PENDING and job.progress == 0
+    return job.status == ImportStatus.AWAITING_CONFIRMATION
 
 
 def read_preview(job):
@@ -97,7 +96,8 @@ class ImportCreateView(ImportPermissionMixin, View):
                 upload.seek(0)
                 job = ImportJob.objects.create(
                     file=upload, original_name=upload.name[:255],
-                    kind=form.cleaned_data["kind"], created_by=request.user)
+                    kind=form.cleaned_data["kind"], created_by=request.user,
+                    status=ImportStatus.AWAITING_CONFIRMATION)
                 return redirect("registry:import.detail", pk=job.pk)
         return render(request, self.template_name, self.context(form), status=400)
 
@@ -140,8 +140,9 @@ class ImportConfirmView(ImportPermissionMixin, View):
             messages.error(request, _("The file has errors; nothing was imported."))
             return redirect("registry:import.detail", pk=job.pk)
         # Claim the job once, so a double click cannot run it twice.
-        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING,
-                                           progress=0).update(progress=QUEUED)
+        claimed = ImportJob.objects.filter(
+            pk=job.pk, status=ImportStatus.AWAITING_CONFIRMATION,
+        ).update(status=ImportStatus.PENDING)
         if claimed:
             if len(preview.rows) > background_rows():
                 start_import(job)
