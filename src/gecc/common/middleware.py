@@ -29,3 +29,24 @@ class ThaiFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy, take the client's address from X-Forwarded-For.
+
+    Only the last ``TRUSTED_PROXY_COUNT`` hops are trusted: with one proxy the client is the
+    last address in the header (anything before it may be forged by the client). With the
+    default of 0 the header is ignored. Login throttling and the audit log read REMOTE_ADDR.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = settings.TRUSTED_PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if count > 0 and forwarded:
+            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count]
+        return self.get_response(request)
