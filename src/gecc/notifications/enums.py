@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("outbox status", "Queued")
+    SENT = "sent", pgettext_lazy("outbox status", "Sent")
+    FAILED = "failed", pgettext_lazy("outbox status", "Failed")
 
 
 # Readable names of the events that have email templates in this app. Another app may ship
