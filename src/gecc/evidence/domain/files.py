@@ -12,6 +12,7 @@ stored bytes, and the SHA-256 kept for them, never carry the place a photo was t
 
 import hashlib
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -183,8 +184,7 @@ class PreparedFile:
 
 
 def original_name_of(uploaded_file) -> str:
-    name = str(getattr(uploaded_file, "name", "") or "")
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return original_name_of_text(getattr(uploaded_file, "name", ""))[:255]
 
 
 def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
@@ -225,3 +225,21 @@ def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
         content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     return PreparedFile(kind=kind, content=content, size=content.size if kind in IMAGE_TYPES
                         else size, sha256=sha256_of(content), original_name=name)
+
+
+UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
+
+
+def download_name(original_name: str, kind: str) -> str:
+    """The name a download is saved under: the uploaded name without path, control or
+    quoting characters, with the extension of the detected type (``รายงาน.pdf``)."""
+    stem = original_name_of_text(original_name)
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    stem = UNSAFE_NAME_CHARACTERS.sub("_", stem)
+    stem = " ".join(stem.split()).strip(" ._")[:150] or "evidence"
+    return f"{stem}.{extension(kind)}"
+
+
+def original_name_of_text(name: str) -> str:
+    return str(name or "").replace("\\", "/").rsplit("/", 1)[-1]

@@ -1,0 +1,138 @@
+"""Every change to evidence files: guard → save → audit log.
+
+Nothing is ever deleted: a replaced file stays as an older version, a removed file is only
+marked not current, and a renewal carries files forward by pointing new rows at the same
+stored bytes.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gecc.applications.enums import EDITABLE_STATES
+from gecc.audit.domain import log_action
+from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
+from gecc.evidence.models import EvidenceFile
+
+
+def _guard_change(user, answer):
+    """The actor may change the application, and the application is still editable."""
+    if user is None or not user.has_perm("evidence.change_evidence", answer):
+        raise PermissionDenied(_("You cannot change the evidence of this application."))
+    if answer.application.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("You cannot change the evidence of this application."))
+
+
+def _summary(evidence):
+    return {
+        "answer": evidence.answer_id,
+        "application": evidence.answer.application_id,
+        "file": evidence.file.name,
+        "original_name": evidence.original_name,
+        "kind": evidence.kind,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "version": evidence.version,
+    }
+
+
+def _store(answer, prepared, actor, **fields):
+    evidence = EvidenceFile(
+        answer=answer,
+        original_name=prepared.original_name,
+        kind=prepared.kind,
+        content_type=prepared.content_type,
+        size=prepared.size,
+        sha256=prepared.sha256,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    evidence.file.save(f"upload.{prepared.extension}", prepared.content, save=False)
+    evidence.save(force_insert=True)
+    return evidence
+
+
+def add_evidence(answer, uploaded_file, actor, *, request=None) -> EvidenceFile:
+    """Attach a new file to ``answer``. Raises ``EvidenceRejected`` (message for the user)
+    for a file of the wrong type, too big or empty; ``PermissionDenied`` when the actor may
+    not change the application."""
+    _guard_change(actor, answer)
+    prepared = prepare_upload(uploaded_file)
+    with transaction.atomic():
+        evidence = _store(answer, prepared, actor)
+        log_action("evidence.uploaded", actor=actor, obj=evidence, after=_summary(evidence),
+                   request=request)
+    return evidence
+
+
+def replace_evidence(old, uploaded_file, actor, *, request=None) -> EvidenceFile:
+    """A new version of ``old``: ``old`` stays stored but is no longer current."""
+    _guard_change(actor, old.answer)
+    prepared = prepare_upload(uploaded_file)
+    with transaction.atomic():
+        locked = EvidenceFile.objects.select_for_update().get(pk=old.pk)
+        if not locked.is_current:
+            raise EvidenceRejected(_("This file has already been replaced or removed."))
+        evidence = _store(old.answer, prepared, actor, version=locked.version + 1,
+                          replaces=locked, carried_from=None)
+        locked.is_current = False
+        locked.save(update_fields=["is_current"])
+        log_action("evidence.replaced", actor=actor, obj=evidence, before=_summary(locked),
+                   after=_summary(evidence), request=request)
+    old.is_current = False
+    return evidence
+
+
+def remove_evidence(evidence, actor, *, request=None) -> EvidenceFile:
+    """Take a file off its answer. The row and the stored bytes are kept for the record."""
+    _guard_change(actor, evidence.answer)
+    with transaction.atomic():
+        locked = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
+        if not locked.is_current:
+            raise EvidenceRejected(_("This file has already been replaced or removed."))
+        locked.is_current = False
+        locked.removed_at = timezone.now()
+        locked.removed_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["is_current", "removed_at", "removed_by"])
+        log_action("evidence.removed", actor=actor, obj=locked, before={"is_current": True},
+                   after={"is_current": False}, data={"file": _summary(locked)},
+                   request=request)
+    evidence.is_current, evidence.removed_at, evidence.removed_by = (
+        False, locked.removed_at, locked.removed_by)
+    return evidence
+
+
+def carry_forward(old_answer, new_answer, actor=None, *, request=None) -> list[EvidenceFile]:
+    """Copy the current files of ``old_answer`` (a previous round) onto ``new_answer`` (its
+    renewal) as new current rows sharing the same stored file and SHA-256; no bytes are
+    copied. Files already carried onto ``new_answer`` are skipped, so it can run twice.
+
+    Called by the renewal domain function, which checks who may start a renewal; here the
+    guard is that both answers belong to the same unit and the new application is editable.
+    """
+    new_application = new_answer.application
+    if new_application.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("You cannot change the evidence of this application."))
+    if old_answer.application.unit_id != new_application.unit_id:
+        raise ValueError("Evidence can only be carried forward within the same service unit")
+    already = set(
+        EvidenceFile.objects.filter(answer=new_answer, carried_from__isnull=False)
+        .values_list("carried_from_id", flat=True))
+    carried = []
+    with transaction.atomic():
+        for source in EvidenceFile.objects.current().filter(answer=old_answer).order_by(
+                "uploaded_at", "pk"):
+            if source.pk in already:
+                continue
+            evidence = EvidenceFile(
+                answer=new_answer, file=source.file.name, original_name=source.original_name,
+                kind=source.kind, content_type=source.content_type, size=source.size,
+                sha256=source.sha256, uploaded_by=source.uploaded_by,
+                uploaded_at=source.uploaded_at, version=1, carried_from=source)
+            evidence.save(force_insert=True)
+            log_action("evidence.carried_forward", actor=actor, obj=evidence,
+                       after=_summary(evidence), data={"carried_from": source.pk},
+                       request=request)
+            carried.append(evidence)
+    return carried
