@@ -18,6 +18,8 @@ Percentages and rounding
   answers (N/A only when every assessor said N/A; a median of an even count is the mean of the
   two middle values); ``chair`` takes the chair's value. Spread = max − min of the numeric
   answers (0 for one answer, ``None`` when all are N/A).
+
+A whole round at once (numpy arrays, the same numbers): :mod:`gecc.criteria.domain.batch`.
 """
 
 from __future__ import annotations
