@@ -1,0 +1,51 @@
+"""Who may see and change applications (django-rules).
+
+Lists start from ``Application.objects.visible_to(user)``; these predicates answer the
+same question for one object.
+"""
+
+import rules
+
+from gecc.accounts.rules import is_assessor, is_coordinator, is_secretariat, is_steering
+from gecc.applications.enums import EDITABLE_STATES, WITHDRAWABLE_STATES
+
+
+def _application_of(obj):
+    """The application an object belongs to (an application, answer or review comment)."""
+    return getattr(obj, "application", obj)
+
+
+@rules.predicate
+def is_unit_coordinator_of(user, obj):
+    """The user coordinates the service unit of the application (or of the unit itself)."""
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    application = _application_of(obj)
+    unit_id = getattr(application, "unit_id", None)
+    if unit_id is None:  # a ServiceUnit
+        unit_id = getattr(obj, "pk", None)
+    return user.coordinated_units.filter(pk=unit_id).exists()
+
+
+@rules.predicate
+def is_editable(user, obj):
+    return obj is not None and _application_of(obj).state in EDITABLE_STATES
+
+
+@rules.predicate
+def is_withdrawable(user, obj):
+    return obj is not None and _application_of(obj).state in WITHDRAWABLE_STATES
+
+
+unit_coordinator = is_coordinator & is_unit_coordinator_of
+
+rules.add_perm("applications.view_application",
+               is_secretariat | is_steering | is_assessor | unit_coordinator)
+rules.add_perm("applications.change_application", unit_coordinator & is_editable)
+rules.add_perm("applications.submit_application", unit_coordinator & is_editable)
+rules.add_perm("applications.withdraw_application", unit_coordinator & is_withdrawable)
+# Object: a ServiceUnit the user would apply for.
+rules.add_perm("applications.apply_for_unit", unit_coordinator)
+rules.add_perm("applications.review_application", is_secretariat)
+rules.add_perm("applications.view_review_comments",
+               is_secretariat | is_steering | is_assessor | unit_coordinator)

@@ -1,0 +1,177 @@
+"""Creating a round, moving its dates, and moving it through its phases."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gecc.audit.domain import log_action
+from gecc.criteria.domain.editions import lock_edition
+from gecc.rounds.enums import (
+    DATE_FIELDS,
+    PHASE_DATE_FIELDS,
+    PHASE_ORDER,
+    RoundPhase,
+    default_screening_checklist,
+    phase_index,
+)
+from gecc.rounds.models import Round
+
+
+class RoundError(ValidationError):
+    """A round change that the rules do not allow (a wrong phase, dates out of order)."""
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _dates(round_obj) -> dict:
+    return {name: _iso(getattr(round_obj, name)) for name in DATE_FIELDS}
+
+
+def validate_date_order(values: dict) -> None:
+    """Raise if the given dates (field → datetime or None) are out of order or naive.
+
+    The order is: applications open < applications close ≤ desk review end ≤ site visits
+    start < site visits end ≤ decision ≤ announcement. Missing dates are skipped.
+    """
+    errors = {}
+    for name in DATE_FIELDS:
+        value = values.get(name)
+        if value is not None and timezone.is_naive(value):
+            errors[name] = _("Give the date with its time zone.")
+    if errors:
+        raise RoundError(errors)
+    present = [(name, values[name]) for name in DATE_FIELDS if values.get(name) is not None]
+    strict = {("applications_open_at", "applications_close_at"),
+              ("site_visits_start_at", "site_visits_end_at")}
+    for (first, a), (second, b) in zip(present, present[1:], strict=False):
+        if b < a or ((first, second) in strict and b == a):
+            errors[second] = _("This date must come after the previous phase's date.")
+    if errors:
+        raise RoundError(errors)
+
+
+@transaction.atomic
+def create_round(*, year: int, name: str, edition, actor, screening_checklist=None,
+                 request=None, **dates) -> Round:
+    """A new round in the draft phase. ``dates`` are any of the round's date fields."""
+    unknown = set(dates) - set(DATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown round dates: {sorted(unknown)}")
+    if Round.objects.filter(year=year).exists():
+        raise RoundError({"year": _("A round for the year %(year)s already exists.")
+                          % {"year": year}})
+    validate_date_order(dates)
+    round_obj = Round(year=year, name=name or _("Round %(year)s") % {"year": year},
+                      edition=edition, phase=RoundPhase.DRAFT, **dates)
+    if screening_checklist is not None:
+        round_obj.screening_checklist = screening_checklist
+    else:
+        round_obj.screening_checklist = default_screening_checklist()
+    round_obj.save(force_insert=True)
+    log_action("round.created", actor=actor, obj=round_obj, request=request,
+               after={"year": year, "name": round_obj.name, "edition": edition.pk,
+                      "phase": round_obj.phase, **_dates(round_obj)})
+    return round_obj
+
+
+def _lock(round_obj) -> Round:
+    return Round.objects.select_for_update().get(pk=round_obj.pk)
+
+
+def _sync(target, source, fields):
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def update_round_dates(round_obj: Round, actor, *, request=None, **dates) -> Round:
+    """Move some of the round's dates. Dates must stay in order; the dates of a phase the
+    round has already left cannot change (that could re-open it); a closed round is final."""
+    unknown = set(dates) - set(DATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown round dates: {sorted(unknown)}")
+    current = _lock(round_obj)
+    if current.phase == RoundPhase.CLOSED:
+        raise RoundError(_("The round is closed; its dates can no longer change."))
+    changed = {name: value for name, value in dates.items()
+               if getattr(current, name) != value}
+    if not changed:
+        return current
+    now_index = phase_index(current.phase)
+    errors = {}
+    for phase, fields in PHASE_DATE_FIELDS.items():
+        if phase_index(phase) < now_index:
+            for name in fields:
+                if name in changed:
+                    errors[name] = _("This phase is over; its dates can no longer change.")
+    if errors:
+        raise RoundError(errors)
+    merged = {name: getattr(current, name) for name in DATE_FIELDS} | changed
+    validate_date_order(merged)
+    before = {name: _iso(getattr(current, name)) for name in changed}
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.save(update_fields=[*changed, "updated_at"])
+    log_action("round.dates_changed", actor=actor, obj=current, request=request,
+               before=before, after={name: _iso(value) for name, value in changed.items()})
+    _sync(round_obj, current, [*DATE_FIELDS, "phase", "updated_at"])
+    return round_obj
+
+
+def _set_phase(round_obj, current, new_phase, action, actor, request):
+    before = current.phase
+    current.phase = new_phase
+    current.save(update_fields=["phase", "updated_at"])
+    log_action(action, actor=actor, obj=current, request=request,
+               before={"phase": before}, after={"phase": new_phase})
+    _sync(round_obj, current, ["phase", "updated_at"])
+    return round_obj
+
+
+@transaction.atomic
+def open_round(round_obj: Round, actor, *, request=None) -> Round:
+    """Open a draft round for applications: its criteria version is locked for good."""
+    current = _lock(round_obj)
+    if current.phase != RoundPhase.DRAFT:
+        raise RoundError(_("Only a draft round can be opened."))
+    missing = [name for name in ("applications_open_at", "applications_close_at")
+               if getattr(current, name) is None]
+    if missing:
+        raise RoundError({name: _("Set this date before opening the round.")
+                          for name in missing})
+    lock_edition(current.edition, actor, request=request)
+    return _set_phase(round_obj, current, RoundPhase.APPLICATIONS, "round.opened", actor,
+                      request)
+
+
+@transaction.atomic
+def close_round(round_obj: Round, actor, *, request=None) -> Round:
+    """Close a round whose results have been announced. A closed round is final."""
+    current = _lock(round_obj)
+    if current.phase != RoundPhase.ANNOUNCED:
+        raise RoundError(_("Only a round whose results are announced can be closed."))
+    return _set_phase(round_obj, current, RoundPhase.CLOSED, "round.closed", actor, request)
+
+
+def advance_phase(round_obj: Round, actor, *, request=None) -> Round:
+    """Move the round to its next phase. From draft this opens the round (and locks its
+    criteria); from announced it closes it."""
+    phase = Round.objects.values_list("phase", flat=True).get(pk=round_obj.pk)
+    if phase == RoundPhase.DRAFT:
+        return open_round(round_obj, actor, request=request)
+    if phase == RoundPhase.ANNOUNCED:
+        return close_round(round_obj, actor, request=request)
+    if phase == RoundPhase.CLOSED:
+        raise RoundError(_("The round is closed."))
+    with transaction.atomic():
+        current = _lock(round_obj)
+        if current.phase != phase:
+            raise RoundError(_("The round changed phase meanwhile; reload and try again."))
+        new_phase = PHASE_ORDER[phase_index(phase) + 1]
+        return _set_phase(round_obj, current, new_phase, "round.phase_changed", actor,
+                          request)
