@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
+from django.db import transaction
 
 from gecc.audit.models import AuditEntry
 from gecc.notifications.domain import (
@@ -219,3 +220,17 @@ def test_message_delivery_fields_can_change():
     message.status = OutboxStatus.FAILED
     message.save(update_fields=["status"])
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.FAILED
+
+
+def test_notify_in_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
+    class Abort(Exception):
+        pass
+
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Abort),
+          transaction.atomic()):
+        notify("application.accepted", recipients=["a@lamphun.go.th"],
+               context=application_context())
+        raise Abort
+    assert callbacks == []
+    assert mail.outbox == []
+    assert OutboxMessage.objects.count() == 0
