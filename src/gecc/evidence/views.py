@@ -1,0 +1,167 @@
+"""Evidence screens: protected download, upload/replace/remove for one answer (htmx partial
+or redirect back), and the version history of an answer's files.
+
+Every view finds its object and then checks ``evidence.view_evidence`` (which delegates to
+``applications.view_application``): a user who may not see the application gets a 404, so
+nothing tells them the file exists. Files are only ever served here, never from a media URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import View
+
+from gecc.applications.models import Answer
+from gecc.evidence.domain.evidence import add_evidence, remove_evidence, replace_evidence
+from gecc.evidence.domain.files import EvidenceRejected, download_name, max_bytes
+from gecc.evidence.models import EvidenceFile
+
+PARTIAL = "evidence/includes/answer_files.html"
+
+
+def get_answer(user, answer_id):
+    answer = (Answer.objects.select_related("application__unit", "application__round", "item")
+              .filter(pk=answer_id).first())
+    if answer is None or not user.has_perm("evidence.view_evidence", answer):
+        raise Http404
+    return answer
+
+
+def get_evidence(user, public_id):
+    evidence = (EvidenceFile.objects
+                .select_related("answer__application__unit", "answer__application__round",
+                                "answer__item", "uploaded_by")
+                .filter(public_id=public_id).first())
+    if evidence is None or not user.has_perm("evidence.view_evidence", evidence):
+        raise Http404
+    return evidence
+
+
+def current_files(answer):
+    return list(EvidenceFile.objects.current().filter(answer=answer)
+                .select_related("uploaded_by").order_by("uploaded_at", "pk"))
+
+
+def partial_context(request, answer, *, error=""):
+    return {
+        "answer": answer,
+        "files": current_files(answer),
+        "can_edit": request.user.has_perm("evidence.change_evidence", answer),
+        "evidence_error": error,
+        "next": safe_next(request) or (request.htmx.current_url_abs_path or ""
+                                       if getattr(request, "htmx", None) else ""),
+    }
+
+
+def safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
+class EvidenceChangeMixin(LoginRequiredMixin):
+    """POST-only changes that answer htmx with the refreshed partial and anything else with a
+    redirect back (``next``) or to the answer's versions page."""
+
+    def respond(self, request, answer, *, error=""):
+        # An error comes back as 200 too: htmx swaps only successful responses, and the
+        # message belongs in the partial's error area.
+        if request.htmx:
+            return render(request, PARTIAL, partial_context(request, answer, error=error))
+        if error:
+            messages.error(request, error)
+        return HttpResponseRedirect(
+            safe_next(request)
+            or reverse("evidence:file.versions", kwargs={"answer_id": answer.pk}))
+
+    def ensure_can_change(self, request, answer):
+        if not request.user.has_perm("evidence.change_evidence", answer):
+            raise PermissionDenied
+
+
+class EvidenceFileDownloadView(LoginRequiredMixin, View):
+    def get(self, request, public_id):
+        evidence = get_evidence(request.user, public_id)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=True,
+                                filename=download_name(evidence.original_name, evidence.kind),
+                                content_type=evidence.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class EvidenceFileUploadView(EvidenceChangeMixin, View):
+    def post(self, request, answer_id):
+        answer = get_answer(request.user, answer_id)
+        self.ensure_can_change(request, answer)
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            return self.respond(request, answer, error=_("Choose a file to upload."))
+        try:
+            add_evidence(answer, uploaded, request.user, request=request)
+        except EvidenceRejected as exc:
+            return self.respond(request, answer, error=str(exc))
+        return self.respond(request, answer)
+
+
+class EvidenceFileReplaceView(EvidenceChangeMixin, View):
+    def post(self, request, public_id):
+        evidence = get_evidence(request.user, public_id)
+        self.ensure_can_change(request, evidence.answer)
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            return self.respond(request, evidence.answer,
+                                error=_("Choose a file to upload."))
+        try:
+            replace_evidence(evidence, uploaded, request.user, request=request)
+        except EvidenceRejected as exc:
+            return self.respond(request, evidence.answer, error=str(exc))
+        return self.respond(request, evidence.answer)
+
+
+class EvidenceFileRemoveView(EvidenceChangeMixin, View):
+    template_name = "evidence/evidence_file/remove.html"
+
+    def get(self, request, public_id):
+        evidence = get_evidence(request.user, public_id)
+        self.ensure_can_change(request, evidence.answer)
+        return render(request, self.template_name,
+                      {"evidence": evidence, "answer": evidence.answer,
+                       "next": safe_next(request),
+                       "cancel_url": safe_next(request) or reverse(
+                           "evidence:file.versions", kwargs={"answer_id": evidence.answer_id})})
+
+    def post(self, request, public_id):
+        evidence = get_evidence(request.user, public_id)
+        self.ensure_can_change(request, evidence.answer)
+        try:
+            remove_evidence(evidence, request.user, request=request)
+        except EvidenceRejected as exc:
+            return self.respond(request, evidence.answer, error=str(exc))
+        return self.respond(request, evidence.answer)
+
+
+class EvidenceFileVersionsView(LoginRequiredMixin, View):
+    template_name = "evidence/evidence_file/versions.html"
+
+    def get(self, request, answer_id):
+        answer = get_answer(request.user, answer_id)
+        versions = list(EvidenceFile.objects.filter(answer=answer)
+                        .select_related("uploaded_by", "removed_by", "replaces")
+                        .order_by("-uploaded_at", "-pk"))
+        context = partial_context(request, answer)
+        context.update({"versions": versions, "max_mb": max_bytes() // (1024 * 1024)})
+        return render(request, self.template_name, context)
+
