@@ -16,6 +16,11 @@ PAGES = {
     "/staff/assessment/": (LOGIN, DENIED, OK, DENIED, DENIED),
     "/staff/steering/": (LOGIN, DENIED, DENIED, DENIED, OK),
     "/portal/": (LOGIN, DENIED, DENIED, OK, DENIED),
+    "/accounts/security/": (LOGIN, OK, OK, OK, OK),
+    "/staff/audit/": (LOGIN, OK, DENIED, DENIED, DENIED),
+    "/staff/outbox/": (LOGIN, OK, DENIED, DENIED, DENIED),
+    "/staff/criteria/": (LOGIN, OK, OK, DENIED, OK),
+    "/registry/units/": (LOGIN, OK, OK, OK, OK),
 }
 
 CASES = [(url, role, expected[i]) for url, expected in PAGES.items() for i, role in enumerate(ROLES)]

@@ -14,6 +14,7 @@ NAVIGATION = (
     (_("Registry"), "registry:unit.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
     (_("Criteria"), "criteria:edition.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
     (_("Audit log"), "audit:entry.list", {Role.SECRETARIAT}),
+    (_("Outbox"), "notifications:message.list", {Role.SECRETARIAT}),
     (_("Security"), "accounts:security", None),
 )
 
