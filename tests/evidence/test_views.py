@@ -281,3 +281,65 @@ def test_versions_for_the_secretariat_has_no_upload_form(client, login_as, evide
     assert response.status_code == 200
     assert response.context["can_edit"] is False
     assert upload_url(evidence.answer) not in response.content.decode()
+
+
+def test_partial_renders_with_the_documented_context(rf, coordinator, evidence):
+    from django.template.loader import render_to_string
+
+    from gecc.applications.models import Answer
+    from gecc.evidence.models import current_evidence_prefetch
+
+    request = rf.get("/portal/self-assessment/?item=3")
+    request.user = coordinator
+    answer = Answer.objects.prefetch_related(current_evidence_prefetch()).get(
+        pk=evidence.answer_id)
+    html = render_to_string("evidence/includes/answer_files.html", {
+        "answer": answer, "files": answer.current_evidence, "can_edit": True}, request=request)
+    assert "รายงาน ผล.pdf" in html
+    assert f'hx-post="{upload_url(answer)}"' in html
+    assert 'hx-encoding="multipart/form-data"' in html
+    assert f'hx-target="#evidence-{answer.pk}"' in html
+    assert 'name="next" value="/portal/self-assessment/?item=3"' in html
+    assert "ขนาดไม่เกินไฟล์ละ 20 MB" in html
+    assert evidence.get_remove_url() in html
+
+
+def test_partial_without_edit_rights_shows_no_forms(rf, coordinator, evidence):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = coordinator
+    html = render_to_string("evidence/includes/answer_files.html", {
+        "answer": evidence.answer, "files": [evidence], "can_edit": False}, request=request)
+    assert evidence.get_download_url() in html
+    assert "<form" not in html
+
+
+def test_current_evidence_prefetch_uses_one_query_for_any_number_of_answers(
+        coordinator, answer, django_assert_num_queries):
+    from gecc.applications.models import Answer
+    from gecc.evidence.models import current_evidence_prefetch
+    from tests.evidence.factories import first_item
+
+    others = [Answer.objects.create(application=answer.application,
+                                    item=first_item(answer.application, index))
+              for index in (1, 2)]
+    for target in [answer, *others]:
+        for name in ("a.pdf", "b.pdf"):
+            add_evidence(target, SimpleUploadedFile(name, samples.pdf_bytes()), coordinator)
+    with django_assert_num_queries(2):
+        answers = list(Answer.objects.filter(application=answer.application)
+                       .prefetch_related(current_evidence_prefetch()))
+        names = [[f.uploaded_by.pk for f in a.current_evidence] for a in answers]
+    assert names == [[coordinator.pk] * 2] * 3
+
+
+def test_upload_of_a_21_mb_file_is_refused_with_the_limit(client, coordinator, answer,
+                                                          settings):
+    settings.EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    sign_in(client, coordinator)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + bytes(21 * 1024 * 1024 - 9))
+    response = client.post(upload_url(answer), {"file": big}, **HTMX)
+    assert response.context["evidence_error"] == (
+        "ไฟล์มีขนาดใหญ่เกินไป ขนาดไฟล์สูงสุดที่รับได้คือ 20 MB")
+    assert EvidenceFile.objects.count() == 0
