@@ -1,7 +1,23 @@
 from django.urls import path
 
-from . import views
+from gecc.portal import views
 
 app_name = "portal"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.PortalHomeView.as_view(), name="home"),
+    path("units/<int:unit_id>/rounds/<int:round_id>/apply/",
+         views.ApplicationCreateView.as_view(), name="application.create"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(),
+         name="application.detail"),
+    path("applications/<int:pk>/assessment/", views.ApplicationAssessmentView.as_view(),
+         name="application.assessment"),
+    path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(),
+         name="application.submit"),
+    path("applications/<int:pk>/withdraw/", views.ApplicationWithdrawView.as_view(),
+         name="application.withdraw"),
+    path("answers/<int:pk>/", views.AnswerDetailView.as_view(), name="answer.detail"),
+    path("answers/<int:pk>/save/", views.AnswerSaveView.as_view(), name="answer.save"),
+    path("answers/<int:pk>/confirm/", views.AnswerConfirmView.as_view(),
+         name="answer.confirm"),
+]

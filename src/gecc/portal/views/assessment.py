@@ -1,0 +1,296 @@
+"""The self-assessment: the page with every item, and autosave of one answer at a time.
+
+Saving goes through ``gecc.applications.domain.save_answer`` with the revision the page was
+loaded at: a save from a stale page answers 409 with both versions and writes nothing.
+With htmx the answer's status, its revision and the progress panels are swapped in place;
+without JavaScript each answer's form is a plain POST that comes back to the item's anchor.
+"""
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gecc.applications.domain import (
+    ConcurrentEditError,
+    confirm_answer,
+    missing_items,
+    progress_by_category,
+    save_answer,
+)
+from gecc.applications.models import Answer, ReviewComment
+from gecc.evidence.models import current_evidence_prefetch
+
+from .base import PortalView, get_answer, get_application
+
+NOT_APPLICABLE = "na"
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def scale_points(edition) -> dict:
+    """Scale code → its points (value, Thai and English label), from the edition's JSON."""
+    return {scale.get("code"): scale.get("points", []) for scale in edition.scales or []}
+
+
+def stored_choice(answer) -> str:
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    return "" if answer.self_score is None else str(answer.self_score)
+
+
+def decorate(answer, points, default_scale, *, choice=None, explanation=None):
+    """Give ``answer`` what its card shows: the score choices (with the one checked), and the
+    explanation in the form (the stored one, or what the user typed)."""
+    choice = stored_choice(answer) if choice is None else choice
+    answer.form_choice = choice
+    answer.form_explanation = answer.explanation if explanation is None else explanation
+    answer.choices = [
+        {"value": str(point["value"]), "label": point.get("label_th") or str(point["value"]),
+         "label_en": point.get("label_en", ""), "checked": str(point["value"]) == choice}
+        for point in points.get(answer.item.scale or default_scale, [])
+    ]
+    answer.na_checked = choice == NOT_APPLICABLE
+    return answer
+
+
+def answer_url(answer) -> str:
+    return (reverse("portal:application.assessment", kwargs={"pk": answer.application_id})
+            + f"#item-{answer.item.ref}")
+
+
+def open_comments_prefetch():
+    return Prefetch("review_comments",
+                    queryset=ReviewComment.objects.filter(resolved_at__isnull=True)
+                    .order_by("created_at", "pk"),
+                    to_attr="open_comments")
+
+
+def load_answer_for_card(user, pk):
+    """One answer with everything its card needs (evidence and open comments included)."""
+    answer = get_answer(user, pk)
+    answer = (Answer.objects.select_related(
+        "item", "item__parent", "item__parent__parent", "application",
+        "application__round", "application__round__edition", "application__unit")
+        .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
+        .get(pk=answer.pk))
+    return answer
+
+
+def overall_percent(progress) -> int:
+    total = sum(entry.total for entry in progress)
+    answered = sum(entry.answered for entry in progress)
+    return round(100 * answered / total) if total else 100
+
+
+def progress_context(application) -> dict:
+    progress = progress_by_category(application)
+    return {"application": application, "progress": progress,
+            "overall_percent": overall_percent(progress),
+            "missing": missing_items(application)}
+
+
+def card_context(request, answer, **extra) -> dict:
+    application = answer.application
+    if not hasattr(answer, "choices"):
+        edition = application.round.edition
+        decorate(answer, scale_points(edition), edition.default_scale)
+    answer.back_url = answer_url(answer)
+    return {"answer": answer, "application": application,
+            "can_edit": request.user.has_perm("applications.change_application", application),
+            **extra}
+
+
+def group_answers(answers) -> list[dict]:
+    """Answers in document order → categories → criteria → answers."""
+    categories, by_category, by_criterion = [], {}, {}
+    for answer in answers:
+        criterion = answer.item.parent
+        category = criterion.parent if criterion is not None else None
+        key = category.pk if category is not None else None
+        if key not in by_category:
+            by_category[key] = {"node": category, "criteria": []}
+            categories.append(by_category[key])
+        ckey = criterion.pk if criterion is not None else None
+        if ckey not in by_criterion:
+            by_criterion[ckey] = {"node": criterion, "answers": []}
+            by_category[key]["criteria"].append(by_criterion[ckey])
+        by_criterion[ckey]["answers"].append(answer)
+    return categories
+
+
+# -- views ---------------------------------------------------------------------------------
+
+
+class ApplicationAssessmentView(PortalView):
+    """Every item the unit answers, grouped by category and criterion, with autosave."""
+
+    def get(self, request, pk):
+        application = get_application(request.user, pk)
+        edition = application.round.edition
+        points = scale_points(edition)
+        answers = list(
+            Answer.objects.filter(application=application)
+            .select_related("item", "item__parent", "item__parent__parent")
+            .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
+            .order_by("item__position"))
+        for answer in answers:
+            answer.application = application  # shared: no query per answer
+            decorate(answer, points, edition.default_scale)
+            answer.back_url = answer_url(answer)
+        general_comments = list(application.review_comments.filter(
+            answer__isnull=True, resolved_at__isnull=True).order_by("created_at", "pk"))
+        context = {
+            **progress_context(application),
+            "categories": group_answers(answers),
+            "answer_count": len(answers),
+            "can_edit": request.user.has_perm("applications.change_application",
+                                              application),
+            "general_comments": general_comments,
+        }
+        return render(request, "portal/application/assessment.html", context)
+
+
+def parse_choice(raw):
+    """The posted score choice → (self_score, not_applicable), or raise ValidationError."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return None, False
+    if raw == NOT_APPLICABLE:
+        return None, True
+    try:
+        return int(raw), False
+    except ValueError:
+        raise ValidationError({"self_score": _("The score must be a whole number from the "
+                                               "item's scale.")}) from None
+
+
+def error_messages(exc) -> list[str]:
+    return list(exc.messages)
+
+
+class AnswerSaveView(PortalView):
+    """Save one answer (autosave with htmx, or a plain POST without JavaScript)."""
+
+    def post(self, request, pk):
+        answer = get_answer(request.user, pk)
+        application = answer.application
+        if not request.user.has_perm("applications.change_application", application):
+            raise PermissionDenied(_("This application can no longer be changed."))
+        edition = application.round.edition
+        points = scale_points(edition)
+        choice = request.POST.get("score", "")
+        explanation = request.POST.get("explanation", "")
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            return self.refuse(request, answer, points, edition, choice, explanation,
+                               [_("The form is out of date. Reload the page.")])
+        try:
+            self_score, not_applicable = parse_choice(choice)
+            save_answer(answer, self_score=self_score, not_applicable=not_applicable,
+                        explanation=explanation, expected_revision=revision,
+                        actor=request.user, request=request)
+        except ConcurrentEditError:
+            return self.conflict(request, answer, points, edition, choice, explanation)
+        except ValidationError as exc:
+            return self.refuse(request, answer, points, edition, choice, explanation,
+                               error_messages(exc), revision)
+        if not request.htmx:
+            return HttpResponseRedirect(answer_url(answer))
+        decorate(answer, points, edition.default_scale)
+        saved_at = timezone.localtime(answer.updated_at).strftime("%H:%M")
+        return render(request, "portal/answer/saved.html",
+                      {**card_context(request, answer), **progress_context(application),
+                       "saved_at": saved_at})
+
+    def refuse(self, request, answer, points, edition, choice, explanation, errors,
+               revision=None):
+        """400: nothing saved; the card comes back with the message and what was typed (and
+        the revision the user was editing, so a later save still detects a conflict)."""
+        if revision is not None:
+            answer.revision = revision
+        decorate(answer, points, edition.default_scale, choice=choice, explanation=explanation)
+        answer = attach_card_data(answer)
+        context = card_context(request, answer, errors=errors)
+        if request.htmx:
+            response = render(request, "portal/answer/card.html", context, status=400)
+            response["HX-Retarget"] = f"#answer-{answer.pk}"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "portal/answer/detail.html", context, status=400)
+
+    def conflict(self, request, answer, points, edition, choice, explanation):
+        """409: saved elsewhere since it was loaded; show both versions, write nothing."""
+        stored = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+        stored.item = answer.item
+        typed_score, typed_na = None, False
+        with contextlib.suppress(ValidationError):
+            typed_score, typed_na = parse_choice(choice)
+        context = {"answer": answer, "stored": stored, "typed_score": typed_score,
+                   "typed_na": typed_na, "typed_explanation": explanation.strip()}
+        if request.htmx:
+            return render(request, "portal/answer/conflict.html", context, status=409)
+        decorate(answer, points, edition.default_scale, choice=choice, explanation=explanation)
+        answer = attach_card_data(answer)
+        return render(request, "portal/answer/detail.html",
+                      card_context(request, answer, conflict=context), status=409)
+
+
+def attach_card_data(answer):
+    """Load the evidence files and open comments of an answer already in hand."""
+    fresh = (Answer.objects.prefetch_related(current_evidence_prefetch(),
+                                             open_comments_prefetch()).get(pk=answer.pk))
+    answer.current_evidence = fresh.current_evidence
+    answer.open_comments = fresh.open_comments
+    return answer
+
+
+class AnswerDetailView(PortalView):
+    """One answer as it is stored: the card alone for htmx ("reload this answer"), or a
+    page of its own."""
+
+    def get(self, request, pk):
+        answer = load_answer_for_card(request.user, pk)
+        context = card_context(request, answer)
+        if request.htmx:
+            return render(request, "portal/answer/card.html", context)
+        return render(request, "portal/answer/detail.html", context)
+
+
+class AnswerConfirmView(PortalView):
+    """Keep a carried-forward answer as it is."""
+
+    def post(self, request, pk):
+        answer = get_answer(request.user, pk)
+        application = answer.application
+        if not request.user.has_perm("applications.change_application", application):
+            raise PermissionDenied(_("This application can no longer be changed."))
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = None
+        error = ""
+        try:
+            confirm_answer(answer, actor=request.user, expected_revision=revision,
+                           request=request)
+        except ConcurrentEditError:
+            error = _("This answer was changed elsewhere since you loaded it. Reload it, "
+                      "check it, then confirm again.")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return HttpResponseRedirect(answer_url(answer))
+        answer = load_answer_for_card(request.user, pk)
+        context = {**card_context(request, answer, errors=[error] if error else []),
+                   **progress_context(application)}
+        return render(request, "portal/answer/confirmed.html", context)
