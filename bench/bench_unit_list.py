@@ -72,7 +72,7 @@ def run(args):
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("generate_national_data", units=args.units, verbosity=0)
+    call_command("generate_national_registry", units=args.units, verbosity=0)
     generated = time.perf_counter() - started
 
     user = User.objects.create_user("bench-secretariat@example.go.th", "x")

@@ -2,13 +2,15 @@ import pytest
 from django.core.management import call_command
 
 from gecc.accounts.models import User
+from gecc.applications.enums import ApplicationState
+from gecc.applications.models import Application
 from gecc.criteria.models import EditionVersion
 from gecc.registry.models import Organization, ServiceUnit
 
 
 def counts():
     return (User.objects.count(), ServiceUnit.objects.count(), Organization.objects.count(),
-            EditionVersion.objects.count())
+            EditionVersion.objects.count(), Application.objects.count())
 
 
 @pytest.mark.django_db
@@ -17,8 +19,8 @@ def test_setup_demo_twice_creates_nothing_more(capsys):
     first = counts()
     call_command("setup_demo")
     assert counts() == first
-    users, units, _, editions = first
-    assert (users, units, editions) == (4, 8, 1)
+    users, units, _, editions, applications = first
+    assert (users, units, editions, applications) == (4, 8, 1, 8)
     out = capsys.readouterr().out
     assert "secretariat@demo.gecc.local" in out
     assert "gecc-demo-2563" in out
@@ -31,3 +33,13 @@ def test_demo_coordinator_coordinates_the_eight_lamphun_units():
     units = ServiceUnit.objects.visible_to(coordinator)
     assert units.count() == 8
     assert set(units.values_list("province__name_th", flat=True)) == {"ลำพูน"}
+
+
+@pytest.mark.django_db
+def test_demo_round_2563_has_the_lamphun_applications_accepted():
+    call_command("setup_demo")
+    applications = Application.objects.filter(round__year=2563)
+    assert applications.count() == 8
+    assert set(applications.values_list("state", flat=True)) == {ApplicationState.ACCEPTED}
+    assert all(application.answers.exclude(self_score=None).exists()
+               for application in applications)

@@ -21,9 +21,9 @@ def test_generate_national_data_covers_every_province():
 
 def test_generate_national_data_rerun_replaces_and_keeps_other_units(capsys):
     kept = ServiceUnitFactory(code="REAL-1")
-    call_command("generate_national_data", "--units", "100", "--seed", "7")
+    call_command("generate_national_registry", "--units", "100", "--seed", "7")
     first = list(ServiceUnit.objects.filter(code__startswith="GEN-").values_list("name_th"))
-    call_command("generate_national_data", "--units", "100", "--seed", "7")
+    call_command("generate_national_registry", "--units", "100", "--seed", "7")
     assert "100 old rows replaced" in capsys.readouterr().out
     assert list(ServiceUnit.objects.filter(code__startswith="GEN-")
                 .values_list("name_th")) == first

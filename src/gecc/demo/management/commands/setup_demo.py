@@ -2,6 +2,7 @@ import base64
 
 from django.core.management.base import BaseCommand
 
+from gecc.applications.demo import load_lamphun_2563_round
 from gecc.criteria.interfaces.example import load_example_edition
 from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_accounts
 from gecc.registry.demo import load_lamphun_demo
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         load_lamphun_demo()
         outcome = load_example_edition()
         self.stdout.write(f"Criteria: {outcome.version} (example edition)")
+        demo_round = load_lamphun_2563_round()
+        self.stdout.write(f"Round: {demo_round} with the eight Lamphun applications")
         secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
