@@ -1,6 +1,7 @@
 import base64
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from gecc.applications.demo import load_lamphun_2563_round
 from gecc.criteria.interfaces.example import load_example_edition
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         load_lamphun_demo()
         outcome = load_example_edition()
         self.stdout.write(f"Criteria: {outcome.version} (example edition)")
-        demo_round = load_lamphun_2563_round()
+        # The demo round's history sends the usual emails; keep them in the outbox only,
+        # not on the console where they would bury the logins.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            demo_round = load_lamphun_2563_round()
         self.stdout.write(f"Round: {demo_round} with the eight Lamphun applications")
         secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
         self.stdout.write("")
