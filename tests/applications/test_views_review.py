@@ -1,0 +1,376 @@
+"""Desk-review screens: permissions, filters, query counts, bulk accept, decisions, export."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gecc.applications.domain import add_review_comment, submit_application
+from gecc.applications.models import Application, ReviewComment
+from gecc.audit.models import AuditEntry
+from tests.applications.factories import DURING, answer_all, make_application, make_round
+from tests.conftest import sign_in
+from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, make_user, role):
+    user = make_user(role)
+    if role == "secretariat":
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return sign_in(client, user)
+
+
+@pytest.fixture
+def reviewer(client, make_user):
+    return signed_in(client, make_user, "secretariat")
+
+
+def submitted(round_obj, unit=None, *, answered=True, **unit_fields):
+    coordinator = None
+    unit = unit or ServiceUnitFactory(**unit_fields)
+    application = make_application(round_obj, unit, coordinator)
+    if answered:
+        answer_all(application)
+        submit_application(application, None, now=DURING)
+    return application
+
+
+@pytest.fixture
+def round_obj():
+    return make_round()
+
+
+@pytest.fixture
+def app1(round_obj):
+    return submitted(round_obj)
+
+
+# -- permissions -----------------------------------------------------------------------------
+
+READ_URLS = ["list", "detail", "export"]
+ACTION_URLS = ["return", "accept", "reject"]
+
+
+def url_for(name, application):
+    if name == "list":
+        return reverse("applications:review.list")
+    if name == "export":
+        return reverse("applications:review.export") + "?fmt=csv"
+    return reverse(f"applications:review.{name}", kwargs={"pk": application.pk})
+
+
+@pytest.mark.parametrize("name", READ_URLS + ACTION_URLS)
+def test_review_pages_anonymous_goes_to_sign_in(client, app1, name):
+    response = client.get(url_for(name, app1))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role,name,status", [
+    *[("secretariat", name, 200) for name in READ_URLS + ACTION_URLS],
+    *[(role, name, 200) for role in ("steering", "assessor") for name in READ_URLS],
+    *[(role, name, 403) for role in ("steering", "assessor") for name in ACTION_URLS],
+    *[("coordinator", name, 403) for name in READ_URLS + ACTION_URLS],
+])
+def test_review_pages_access_by_role(client, make_user, app1, role, name, status):
+    signed_in(client, make_user, role)
+    assert client.get(url_for(name, app1)).status_code == status
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("review.bulk_accept", {}), ("review.screening", {"pk": True}),
+    ("review.comment_add", {"pk": True}),
+])
+@pytest.mark.parametrize("role", ["steering", "assessor", "coordinator"])
+def test_review_posts_refused_for_non_reviewers(client, make_user, app1, name, kwargs, role):
+    signed_in(client, make_user, role)
+    url = reverse(f"applications:{name}", kwargs={"pk": app1.pk} if kwargs else None)
+    response = client.post(url, {"ids": [app1.pk], "confirm": "yes", "text": "x"})
+    assert response.status_code == 403
+    app1.refresh_from_db()
+    assert app1.state == "submitted"
+    assert ReviewComment.objects.count() == 0
+
+
+def test_review_detail_read_only_for_steering(client, make_user, app1):
+    signed_in(client, make_user, "steering")
+    content = client.get(url_for("detail", app1)).content.decode()
+    assert 'data-testid="screening-readonly"' in content
+    assert 'data-testid="decision-actions"' not in content
+    assert 'data-testid="comment-add"' not in content
+
+
+def test_review_detail_unknown_application_is_404(client, reviewer):
+    response = client.get(reverse("applications:review.detail", kwargs={"pk": 999999}))
+    assert response.status_code == 404
+
+
+# -- list, filters and query count ------------------------------------------------------------
+
+
+def listed(response):
+    return [application.pk for application in response.context["applications"]]
+
+
+def test_review_list_defaults_to_newest_round_without_drafts(client, reviewer, round_obj, app1):
+    submitted(make_round(year=2568, version=round_obj.edition))  # an older round
+    draft = submitted(round_obj, answered=False)
+    response = client.get(reverse("applications:review.list"))
+    assert response.context["round"] == round_obj
+    assert listed(response) == [app1.pk]
+    response = client.get(reverse("applications:review.list"), {"state": ["draft"]})
+    assert listed(response) == [draft.pk]
+
+
+def test_review_list_filters_by_province_organisation_and_text(client, reviewer, round_obj):
+    organization = OrganizationFactory()
+    in_lamphun = submitted(round_obj, name_th="ศูนย์บริการร่วมบ้านโฮ่ง",
+                           organization=organization)
+    elsewhere = submitted(round_obj, subdistrict_id="100101", postcode="10200")
+    url = reverse("applications:review.list")
+    assert listed(client.get(url, {"province": "51"})) == [in_lamphun.pk]
+    assert listed(client.get(url, {"province": "10"})) == [elsewhere.pk]
+    assert listed(client.get(url, {"organization": organization.pk})) == [in_lamphun.pk]
+    # Thai text is matched the way the registry's search matches it (spaces ignored).
+    assert listed(client.get(url, {"q": "บ้าน โฮ่ง"})) == [in_lamphun.pk]
+    assert listed(client.get(url, {"q": in_lamphun.unit.code.lower()})) == [in_lamphun.pk]
+    assert listed(client.get(url, {"q": "ไม่มีชื่อนี้"})) == []
+
+
+def test_review_list_filters_by_several_states(client, reviewer, round_obj, app1):
+    from gecc.applications.domain import accept_for_site_visit
+
+    accepted = submitted(round_obj)
+    accept_for_site_visit(accepted, None)
+    url = reverse("applications:review.list")
+    assert listed(client.get(url, {"state": ["accepted"]})) == [accepted.pk]
+    assert sorted(listed(client.get(url, {"state": ["accepted", "submitted"]}))) == sorted(
+        [app1.pk, accepted.pk])
+
+
+def test_review_list_shows_completeness_percent(client, reviewer, round_obj, app1):
+    partial = submitted(round_obj, answered=False)
+    answer = partial.answers.order_by("item__position").first()
+    answer.self_score = 2
+    answer.save()
+    response = client.get(reverse("applications:review.list"),
+                          {"state": ["draft", "submitted"]})
+    percents = {a.pk: a.completeness for a in response.context["applications"]}
+    assert percents == {app1.pk: 100, partial.pk: 33}
+
+
+def test_review_list_pagination_keeps_filters(client, reviewer, round_obj, app1):
+    response = client.get(reverse("applications:review.list"),
+                          {"province": "51", "state": ["submitted"]})
+    assert response.context["paginator"].per_page == 50
+    content = response.content.decode()
+    assert "province=51" in content.split('data-testid="export-csv"')[0].rsplit("href=", 1)[1]
+
+
+def count_list_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("applications:review.list"), {"province": "51"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_review_list_query_count_does_not_grow_with_rows(client, reviewer, round_obj, app1):
+    one = count_list_queries(client)
+    submitted(round_obj)
+    submitted(round_obj)
+    assert len(client.get(reverse("applications:review.list")).context["applications"]) == 3
+    assert count_list_queries(client) == one
+
+
+# -- bulk accept -----------------------------------------------------------------------------
+
+
+def test_bulk_accept_confirmation_lists_selection_without_changing(client, reviewer,
+                                                                    round_obj, app1):
+    other = submitted(round_obj)
+    response = client.post(reverse("applications:review.bulk_accept"),
+                           {"ids": [app1.pk, other.pk]})
+    assert response.status_code == 200
+    assert [a.pk for a in response.context["applications"]] == sorted([app1.pk, other.pk])
+    assert response.context["acceptable_count"] == 2
+    assert Application.objects.filter(state="accepted").count() == 0
+
+
+def test_bulk_accept_reports_the_one_not_acceptable(client, reviewer, round_obj, app1):
+    draft = submitted(round_obj, answered=False)
+    response = client.post(reverse("applications:review.bulk_accept"),
+                           {"ids": [app1.pk, draft.pk], "confirm": "yes"})
+    assert response.status_code == 200
+    outcome = response.context["outcome"]
+    assert [a.pk for a in outcome.accepted] == [app1.pk]
+    assert [a.pk for a, _reason in outcome.refused] == [draft.pk]
+    assert outcome.refused[0][1]
+    app1.refresh_from_db()
+    draft.refresh_from_db()
+    assert (app1.state, draft.state) == ("accepted", "draft")
+    content = response.content.decode()
+    assert 'data-testid="bulk-refused"' in content
+    assert outcome.refused[0][1] in content
+
+
+# -- detail: screening and comments ----------------------------------------------------------
+
+
+def test_review_detail_shows_answers_grouped_with_scores(client, reviewer, app1):
+    response = client.get(url_for("detail", app1))
+    categories = response.context["categories"]
+    assert [c.node.ref for c in categories] == ["P", "Q"]
+    assert [a.item.ref for a in categories[0].criteria[0].answers] == ["P1.1", "P1.2"]
+    assert categories[0].percent == 100
+    assert "มีการดำเนินการตามเกณฑ์" in response.content.decode()
+
+
+def test_screening_is_recorded(client, reviewer, app1):
+    codes = app1.round.checklist_codes()
+    data = {f"check_{codes[0]}": "on", f"note_{codes[0]}": "ครบ", f"note_{codes[1]}": "ขาด"}
+    response = client.post(reverse("applications:review.screening", kwargs={"pk": app1.pk}),
+                           data)
+    assert response.status_code == 302
+    app1.refresh_from_db()
+    assert app1.screening[codes[0]] == {"checked": True, "note": "ครบ"}
+    assert app1.screening[codes[1]] == {"checked": False, "note": "ขาด"}
+    assert AuditEntry.objects.filter(action="application.screened").count() == 1
+
+
+def test_comment_added_on_answer_with_htmx_returns_block(client, reviewer, app1):
+    answer = app1.answers.order_by("item__position").first()
+    response = client.post(reverse("applications:review.comment_add", kwargs={"pk": app1.pk}),
+                           {"text": "ขอภาพถ่ายเพิ่มเติม", "answer": answer.pk},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "ขอภาพถ่ายเพิ่มเติม" in response.content.decode()
+    comment = ReviewComment.objects.get()
+    assert (comment.answer_id, comment.text) == (answer.pk, "ขอภาพถ่ายเพิ่มเติม")
+
+
+def test_empty_comment_is_refused(client, reviewer, app1):
+    response = client.post(reverse("applications:review.comment_add", kwargs={"pk": app1.pk}),
+                           {"text": "  "}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert ReviewComment.objects.count() == 0
+
+
+def test_comment_resolved(client, reviewer, app1):
+    comment = add_review_comment(app1, reviewer, "แก้ไขข้อ P1.1")
+    response = client.post(reverse("applications:review.comment_resolve",
+                                   kwargs={"pk": app1.pk, "comment_pk": comment.pk}))
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.resolved_by == reviewer
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def be(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+def test_return_with_past_deadline_is_refused(client, reviewer, app1):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(url_for("return", app1), {
+        "version": app1.version, "return_deadline": be(yesterday), "comments": "แก้ไข"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["return_deadline"]
+    app1.refresh_from_db()
+    assert app1.state == "submitted"
+
+
+def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1):
+    add_review_comment(app1, reviewer, "ขอภาพถ่าย", answer=app1.answers.first())
+    form = client.get(url_for("return", app1)).context["form"]
+    assert "ขอภาพถ่าย" in form.initial["comments"]
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    response = client.post(url_for("return", app1), {
+        "version": app1.version, "return_deadline": be(deadline),
+        "comments": "ข้อ P1.1: ขอภาพถ่าย\nแก้ไขผู้ติดต่อ"})
+    assert response.status_code == 302
+    app1.refresh_from_db()
+    assert app1.state == "returned"
+    assert timezone.localtime(app1.return_deadline).date() == deadline + datetime.timedelta(
+        days=1)
+    assert list(ReviewComment.objects.filter(answer=None).values_list("text", flat=True)) == [
+        "ข้อ P1.1: ขอภาพถ่าย", "แก้ไขผู้ติดต่อ"]
+
+
+def test_reject_without_reason_is_refused(client, reviewer, app1):
+    response = client.post(url_for("reject", app1), {"version": app1.version,
+                                                     "rejection_reason": "   "})
+    assert response.status_code == 400
+    assert response.context["form"].errors["rejection_reason"]
+    app1.refresh_from_db()
+    assert app1.state == "submitted"
+
+
+def test_reject_with_reason(client, reviewer, app1):
+    response = client.post(url_for("reject", app1), {"version": app1.version,
+                                                     "rejection_reason": "ไม่ผ่านเกณฑ์"})
+    assert response.status_code == 302
+    app1.refresh_from_db()
+    assert (app1.state, app1.rejection_reason) == ("rejected", "ไม่ผ่านเกณฑ์")
+
+
+def test_accept_confirmation_then_accept(client, reviewer, app1):
+    page = client.get(url_for("accept", app1))
+    assert page.context["target_state"] == "accepted"
+    assert 'data-testid="screening-incomplete"' in page.content.decode()
+    response = client.post(url_for("accept", app1), {"version": app1.version})
+    assert response.status_code == 302
+    app1.refresh_from_db()
+    assert app1.state == "accepted"
+
+
+def test_accept_from_an_outdated_page_is_refused(client, reviewer, app1):
+    response = client.post(url_for("accept", app1), {"version": app1.version - 1})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    app1.refresh_from_db()
+    assert app1.state == "submitted"
+
+
+def test_decision_page_for_a_state_that_does_not_allow_it_is_404(client, reviewer, round_obj):
+    draft = submitted(round_obj, answered=False)
+    assert client.get(url_for("accept", draft)).status_code == 404
+
+
+# -- export ----------------------------------------------------------------------------------
+
+def test_export_csv_has_bom_columns_and_filtered_rows(client, reviewer, round_obj, app1):
+    submitted(round_obj, subdistrict_id="100101", postcode="10200")
+    response = client.get(reverse("applications:review.export"),
+                          {"fmt": "csv", "province": "51"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows[0]) == 9
+    assert len(rows) == 2
+    assert rows[1][0] == app1.unit.code
+    assert rows[1][8] == "100"
+
+
+def test_export_xlsx_has_the_list_columns(client, reviewer, app1):
+    response = client.get(reverse("applications:review.export"), {"fmt": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows[0]) == 9
+    assert rows[1][0] == app1.unit.code
+    assert rows[1][8] == 100
+
+
+def test_export_unknown_format_is_404(client, reviewer, app1):
+    response = client.get(reverse("applications:review.export"), {"fmt": "pdf"})
+    assert response.status_code == 404
