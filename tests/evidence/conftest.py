@@ -1,7 +1,15 @@
 import pytest
+from django.utils import translation
 
 from tests.evidence.factories import AnswerFactory
 from tests.registry.factories import ServiceUnitFactory
+
+
+@pytest.fixture(autouse=True)
+def _thai():
+    """Messages are asserted in Thai, whatever an earlier test left active."""
+    with translation.override("th"):
+        yield
 
 
 @pytest.fixture(autouse=True)
