@@ -1,21 +1,24 @@
 """Role-aware navigation for the base layout."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 
 # (label, url name, roles that see it; None = every signed-in user)
+STAFF = {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}
+
 NAVIGATION = (
     (_("Secretariat"), "backoffice:home.secretariat", {Role.SECRETARIAT}),
     (_("Assessment"), "backoffice:home.assessor", {Role.ASSESSOR}),
     (_("Steering committee"), "backoffice:home.steering", {Role.STEERING}),
     (_("My service units"), "portal:home", {Role.COORDINATOR}),
-    (_("Registry"), "registry:unit.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
-    (_("Criteria"), "criteria:edition.list", {Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING}),
+    (_("Rounds"), "rounds:round.list", {Role.SECRETARIAT, Role.STEERING}),
+    (_("Desk review"), "applications:review.list", STAFF),
+    (_("Registry"), "registry:unit.list", STAFF),
+    (_("Criteria"), "criteria:version.list", STAFF),
     (_("Audit log"), "audit:entry.list", {Role.SECRETARIAT}),
     (_("Outbox"), "notifications:message.list", {Role.SECRETARIAT}),
-    (_("Security"), "accounts:security", None),
 )
 
 
@@ -29,7 +32,7 @@ def navigation(request):
             if allowed is None or roles & allowed or user.is_superuser:
                 try:
                     url = reverse(url_name)
-                except Exception:  # an app that is not installed yet
+                except NoReverseMatch:  # a screen that is not built yet
                     continue
                 items.append({"label": label, "url": url,
                               "active": current == url or (url != "/" and current.startswith(url)
