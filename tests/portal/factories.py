@@ -31,6 +31,7 @@ def sized_version(items_per_category: int, label="2598"):
             item = copy.deepcopy(template)
             item.pop("applies_to", None)
             item.update({"ref": f"{criterion['ref']}.{number}", "mandatory": number == 1,
+                         "met_score": 2,
                          "guidance_th": "คำแนะนำ", "evidence_th": "เอกสารหลักฐาน"})
             items.append(item)
         criterion["items"] = items
