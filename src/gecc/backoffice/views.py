@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
 from gecc.accounts.enums import Role
+from gecc.backoffice.dashboard import round_summaries, secretariat_figures
+from gecc.rounds.enums import RoundPhase
 
 # Where each role lands after signing in, most powerful role first.
 ROLE_HOMES = (
@@ -27,16 +29,23 @@ def home_redirect(request):
     return redirect(home_url_name(request.user))
 
 
-def _role_home(role, template):
+def _role_home(role, template, context=None):
     @login_required
     @permission_required(f"backoffice.home_{role}", raise_exception=True)
     def view(request):
-        return render(request, template, {"role": role})
+        extra = context(request.user) if context else {}
+        return render(request, template, {"role": role, **extra})
 
     view.__name__ = f"home_{role}"
     return view
 
 
-secretariat_home = _role_home(Role.SECRETARIAT, "backoffice/home/secretariat.html")
-assessor_home = _role_home(Role.ASSESSOR, "backoffice/home/assessor.html")
-steering_home = _role_home(Role.STEERING, "backoffice/home/steering.html")
+secretariat_home = _role_home(
+    Role.SECRETARIAT, "backoffice/home/secretariat.html",
+    lambda user: {"rounds": round_summaries(user), **secretariat_figures(user)})
+assessor_home = _role_home(
+    Role.ASSESSOR, "backoffice/home/assessor.html",
+    lambda user: {"rounds": round_summaries(user, [RoundPhase.SITE_VISITS])})
+steering_home = _role_home(
+    Role.STEERING, "backoffice/home/steering.html",
+    lambda user: {"rounds": round_summaries(user)})
