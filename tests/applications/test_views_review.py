@@ -374,3 +374,8 @@ def test_export_xlsx_has_the_list_columns(client, reviewer, app1):
 def test_export_unknown_format_is_404(client, reviewer, app1):
     response = client.get(reverse("applications:review.export"), {"fmt": "pdf"})
     assert response.status_code == 404
+
+
+def test_review_list_bulk_button_in_thai(client, reviewer, app1):
+    content = client.get(reverse("applications:review.list")).content.decode()
+    assert "รับเข้าตรวจประเมินในพื้นที่ (<span data-selected-count>0</span> รายการ)" in content
