@@ -20,7 +20,7 @@ PACKAGE = Path(gecc.__file__).resolve().parent
 
 # The project catalogue (src/gecc/locale) covers the shared templates and the interface
 # apps; every data app keeps its own catalogue.
-PROJECT_PARTS = {"templates", "static", "locale", "common", "backoffice", "portal", "public",
+PROJECT_PARTS = {"templates", "static", "locale", "common", "backoffice", "public",
                  "api", "demo"}
 
 
