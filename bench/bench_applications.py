@@ -112,7 +112,6 @@ def run(args):
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,7 +121,6 @@ def run(args):
     from gecc.evidence.models import EvidenceFile
     from gecc.registry.models import ServiceUnit
 
-    setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -1,8 +1,18 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _thai_first():
+    """Every test starts in Thai, the interface's default, whatever an earlier one left."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -136,6 +136,20 @@ def browser_page_factory(request, browser):
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def _geography(request):
+    """Browser tests run on ``transactional_db``, which empties every table after each test,
+    the geography loaded by the data migration included: load it again when it is gone."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from gecc.geography.domain.loader import load_geography
+    from gecc.geography.models import Subdistrict
+
+    if not Subdistrict.objects.exists():
+        load_geography()
+
+
 @pytest.fixture
 def viewport():
     return DESKTOP
