@@ -140,7 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", "") or None}
+    # A file, not the in-memory default: browser tests send concurrent requests to the live
+    # server, whose threads would otherwise share one in-memory connection.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_SQLITE_NAME", str(DATA_DIR / "test_gecc.sqlite3"))}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_gecc")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
