@@ -290,21 +290,29 @@ def test_return_with_past_deadline_is_refused(client, reviewer, app1):
     assert app1.state == "submitted"
 
 
-def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1):
+def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1, mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    item_ref = app1.answers.first().item.ref
     add_review_comment(app1, reviewer, "ขอภาพถ่าย", answer=app1.answers.first())
-    form = client.get(url_for("return", app1)).context["form"]
-    assert "ขอภาพถ่าย" in form.initial["comments"]
+    page = client.get(url_for("return", app1))
+    assert page.context["form"].initial.get("comments") is None  # listed, not copied
+    assert "ขอภาพถ่าย" in page.content.decode()
     deadline = timezone.localdate() + datetime.timedelta(days=14)
-    response = client.post(url_for("return", app1), {
-        "version": app1.version, "return_deadline": be(deadline),
-        "comments": "ข้อ P1.1: ขอภาพถ่าย\nแก้ไขผู้ติดต่อ"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url_for("return", app1), {
+            "version": app1.version, "return_deadline": be(deadline),
+            "comments": "แก้ไขผู้ติดต่อ"})
     assert response.status_code == 302
     app1.refresh_from_db()
     assert app1.state == "returned"
     assert timezone.localtime(app1.return_deadline).date() == deadline + datetime.timedelta(
         days=1)
-    assert list(ReviewComment.objects.filter(answer=None).values_list("text", flat=True)) == [
-        "ข้อ P1.1: ขอภาพถ่าย", "แก้ไขผู้ติดต่อ"]
+    # the item comment is stored once; the new line becomes one whole-application comment
+    assert list(ReviewComment.objects.values_list("text", flat=True).order_by("pk")) == [
+        "ขอภาพถ่าย", "แก้ไขผู้ติดต่อ"]
+    [email] = mailoutbox
+    assert f"{item_ref}: ขอภาพถ่าย" in email.body
+    assert "แก้ไขผู้ติดต่อ" in email.body
 
 
 def test_reject_without_reason_is_refused(client, reviewer, app1):

@@ -202,7 +202,8 @@ def _deadline_datetime(deadline):
 def return_for_correction(application, actor, deadline, comments=(), *, now=None,
                           expected_version=None, request=None) -> Application:
     """Send the application back to the unit with what to fix and a deadline (a date counts
-    until the end of that day)."""
+    until the end of that day). ``comments`` are new whole-application comments; the email
+    lists them with every other open comment."""
     now = now or timezone.now()
     current = _locked(application, expected_version)
     next_state(current.state, A.RETURN)
@@ -220,8 +221,17 @@ def return_for_correction(application, actor, deadline, comments=(), *, now=None
            fields={"return_deadline": deadline_at, "returned_at": now},
            data={"deadline": deadline_at.isoformat(), "comments": comments}, request=request)
     notify_application("application.returned", current, actor=actor,
-                       deadline=deadline, comments=comments)
+                       deadline=deadline, comments=open_comment_lines(current))
     return application
+
+
+def open_comment_lines(application) -> list[str]:
+    """Every unresolved review comment of the application, item comments first
+    ("P1.1: …"), as the unit should read them in the return email."""
+    comments = (ReviewComment.objects.filter(application=application, resolved_at__isnull=True)
+                .select_related("answer__item").order_by("answer__item__position", "created_at"))
+    return [(f"{c.answer.item.ref}: " if c.answer_id else "") + " ".join(c.text.split())
+            for c in comments]
 
 
 @transaction.atomic

@@ -142,9 +142,9 @@ class ReturnForm(VersionedForm):
                                   help_text=_("The unit can resubmit until the end of this "
                                               "day (Buddhist era, dd/mm/yyyy)."))
     comments = forms.CharField(
-        label=_("What to fix"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One point per line; sent to the unit with the notice and kept as "
-                    "comments on the application."))
+        label=_("Other points to fix"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One point per line; kept as comments on the application and sent with "
+                    "the open comments above."))
 
     def comment_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("comments", "").splitlines()

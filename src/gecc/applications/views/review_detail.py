@@ -313,15 +313,6 @@ class ApplicationReturnView(DecisionView):
     title = gettext_lazy("Return for correction")
     button = gettext_lazy("Return to the unit")
 
-    def initial(self, application):
-        lines = []
-        for comment in application_comments(application)[0]:
-            if comment.is_resolved:
-                continue
-            prefix = f"{comment.answer.item.ref}: " if comment.answer_id else ""
-            lines.append(prefix + " ".join(comment.text.split()))
-        return {**super().initial(application), "comments": "\n".join(lines)}
-
     def perform(self, application, form):
         return_for_correction(application, self.request.user,
                               form.cleaned_data["return_deadline"], form.comment_lines(),
