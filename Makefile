@@ -65,7 +65,7 @@ format: install
 
 # Every benchmark on SQLite, then on PostgreSQL when one answers (each prints its figures).
 bench: install
-	@for f in bench/bench_*.py; do echo "== $$f (SQLite) =="; $(PY) $$f || exit 1; done
+	@for f in bench/bench_*.py; do echo "== $$f (SQLite) =="; DATABASE_URL=sqlite:// $(PY) $$f || exit 1; done
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		for f in bench/bench_*.py; do echo "== $$f (PostgreSQL) =="; DATABASE_URL=$(PG_URL) $(PY) $$f || exit 1; done; \
 	else echo "== PostgreSQL benchmarks SKIPPED: nothing answers on 127.0.0.1:5432 =="; fi

@@ -41,7 +41,9 @@ def ensure_database(url):
 
 
 if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
-    sys.exit("bench_scoring needs PostgreSQL: set DATABASE_URL=postgres://…")
+    # The target is defined on PostgreSQL (its floor is one PostgreSQL aggregate).
+    print("skipped: bench_scoring runs on PostgreSQL only; set DATABASE_URL=postgres://…")
+    sys.exit(0)
 ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
