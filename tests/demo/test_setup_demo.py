@@ -43,3 +43,20 @@ def test_demo_round_2563_has_the_lamphun_applications_accepted():
     assert set(applications.values_list("state", flat=True)) == {ApplicationState.ACCEPTED}
     assert all(application.answers.exclude(self_score=None).exists()
                for application in applications)
+
+
+@pytest.mark.django_db
+def test_demo_has_a_round_open_for_applications_today(client):
+    from django.utils import timezone
+
+    from gecc.rounds.models import Round
+
+    call_command("setup_demo")
+    call_command("setup_demo")
+    year = timezone.localdate().year + 543
+    open_round = Round.objects.get(year=year)
+    assert open_round.accepting_applications(timezone.now())
+    coordinator = User.objects.get(email="coordinator@demo.gecc.local")
+    client.force_login(coordinator)
+    page = client.get("/portal/").content.decode()
+    assert open_round.name in page
