@@ -387,3 +387,36 @@ def test_export_unknown_format_is_404(client, reviewer, app1):
 def test_review_list_bulk_button_in_thai(client, reviewer, app1):
     content = client.get(reverse("applications:review.list")).content.decode()
     assert "รับเข้าตรวจประเมินในพื้นที่ (<span data-selected-count>0</span> รายการ)" in content
+
+
+def test_export_csv_keeps_a_formula_like_unit_name_as_text(client, reviewer, round_obj):
+    application = submitted(round_obj, name_th='=HYPERLINK("http://evil.example","คลิก")')
+    response = client.get(reverse("applications:review.export"), {"fmt": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == application.unit.code
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","คลิก")'
+
+
+def test_export_xlsx_stores_a_formula_like_unit_name_as_text(client, reviewer, round_obj):
+    submitted(round_obj, name_th="=1+1")
+    response = client.get(reverse("applications:review.export"), {"fmt": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    name_cell = sheet.cell(row=2, column=2)
+    assert (name_cell.value, name_cell.data_type) == ("=1+1", "s")
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/",
+                                  "https://evil.example/"])
+def test_bulk_accept_never_sends_back_to_another_site(client, reviewer, app1, back):
+    response = client.post(reverse("applications:review.bulk_accept"),
+                           {"ids": [app1.pk], "back": back})
+    assert response.status_code == 200
+    assert response.context["back"] == ""
+    assert "evil.example" not in response.content.decode()
+
+
+def test_bulk_accept_keeps_a_local_back_address(client, reviewer, app1):
+    back = reverse("applications:review.list") + "?state=submitted"
+    response = client.post(reverse("applications:review.bulk_accept"),
+                           {"ids": [app1.pk], "back": back})
+    assert response.context["back"] == back

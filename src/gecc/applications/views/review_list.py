@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, View
 
@@ -93,6 +94,17 @@ def selected_ids(request) -> list[int]:
     return ids
 
 
+def safe_back(request) -> str:
+    """The list address to go back to, only when it is a path on this site: "//host/…" or
+    "/\\host/…" would send the reviewer to another site."""
+    back = request.POST.get("back") or ""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()) \
+            and not back.startswith(("//", "/\\")):
+        return back
+    return ""
+
+
 class ApplicationBulkAcceptView(ReviewActionMixin, View):
     """POST the ticked applications: first a confirmation page listing them, then (with
     ``confirm``) the result, saying which were accepted and which not, and why."""
@@ -101,9 +113,7 @@ class ApplicationBulkAcceptView(ReviewActionMixin, View):
 
     def post(self, request):
         ids = selected_ids(request)
-        back = request.POST.get("back") or ""
-        if not back.startswith("/"):
-            back = ""
+        back = safe_back(request)
         applications = list(
             Application.objects.visible_to(request.user).filter(pk__in=ids)
             .select_related("unit", "unit__province", "round").order_by("unit__code", "pk"))
