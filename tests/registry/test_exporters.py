@@ -62,3 +62,15 @@ def test_template_xlsx_explains_every_column():
     workbook = openpyxl.load_workbook(io.BytesIO(build_template(ImportKind.UNITS)))
     explained = [row[0] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)]
     assert explained == UNIT_COLUMNS
+
+
+def test_export_xlsx_keeps_a_formula_like_name_as_text_and_imports_back(registry):
+    unit = ServiceUnit.objects.get(code="U1")
+    unit.name_th = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    unit.save(update_fields=["name_th"])
+    data = export_file(ImportKind.UNITS, ServiceUnit.objects.all(), "xlsx")
+    name_cell = openpyxl.load_workbook(io.BytesIO(data)).active.cell(row=2, column=2)
+    assert (name_cell.value, name_cell.data_type) == (unit.name_th, "s")
+    preview, result = import_file(data, ImportKind.UNITS)
+    assert preview.errors == []
+    assert (result.created, result.updated) == (0, 0)

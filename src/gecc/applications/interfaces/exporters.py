@@ -34,12 +34,35 @@ def review_rows(applications, level_names: dict):
         ]
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs; unit names
+# come from the units themselves, so they must stay plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """The value for a CSV cell: text that a spreadsheet would take for a formula gets a
+    leading apostrophe (shown as typed, never run)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_cell(sheet, value):
+    """An XLSX cell: text is always stored as text, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value="" if value is None else value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def write_table(header, rows, fmt) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([csv_text(value) for value in row] for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}")
@@ -49,7 +72,7 @@ def write_table(header, rows, fmt) -> bytes:
     sheet = workbook.create_sheet(_("Applications"))
     sheet.append(header)
     for row in rows:
-        sheet.append(["" if value is None else value for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

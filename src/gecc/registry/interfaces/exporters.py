@@ -30,6 +30,16 @@ def unit_rows(queryset):
         yield row
 
 
+def text_cell(sheet, value):
+    """An XLSX text cell. openpyxl would store text starting with "=" as a formula, which a
+    spreadsheet runs (and which does not import back); here it is always plain text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell.data_type = "s"
+    return cell
+
+
 def write_table(header, rows, fmt="xlsx", sheet_title="data") -> bytes:
     """A header and rows as XLSX (every cell text, so codes keep their form) or CSV."""
     if fmt == "csv":
@@ -46,7 +56,7 @@ def write_table(header, rows, fmt="xlsx", sheet_title="data") -> bytes:
     sheet = workbook.create_sheet(sheet_title)
     sheet.append(header)
     for row in rows:
-        sheet.append(["" if value is None else str(value) for value in row])
+        sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
