@@ -103,6 +103,23 @@ def test_prepare_upload_refuses_a_21_mb_file_before_reading_it(settings):
     assert message == "ไฟล์มีขนาดใหญ่เกินไป ขนาดไฟล์สูงสุดที่รับได้คือ 20 MB"
 
 
+def test_prepare_upload_refuses_a_big_file_whose_announced_size_is_small(settings):
+    settings.EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    with tempfile.TemporaryFile() as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(21 * 1024 * 1024)
+        handle.seek(0)
+        lying = UploadedFile(handle, name="big.pdf", size=1024)
+        message = rejected_message(lying)
+    assert message == "ไฟล์มีขนาดใหญ่เกินไป ขนาดไฟล์สูงสุดที่รับได้คือ 20 MB"
+
+
+def test_prepare_upload_records_the_real_size_not_the_announced_one():
+    data = samples.pdf_bytes()
+    lying = UploadedFile(io.BytesIO(data), name="small.pdf", size=1)
+    assert prepare_upload(lying).size == len(data)
+
+
 def test_prepare_upload_names_a_configured_limit_in_mb(settings):
     settings.EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
     message = rejected_message(upload(b"%PDF-" + b"\x00" * (5 * 1024 * 1024)))

@@ -190,15 +190,17 @@ def original_name_of(uploaded_file) -> str:
 def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
     """Check an uploaded file and return what to store, or raise :class:`EvidenceRejected`.
 
-    The size is checked first, from ``uploaded_file.size``, before anything is read; then
+    The size is checked first, before anything is read: the announced
+    ``uploaded_file.size`` and then the real length of the stream; then
     the type from the content; photos are stripped of metadata; then the SHA-256 of the
     bytes that will be stored is computed in chunks.
     """
     limit = max_bytes() if limit is None else limit
-    size = getattr(uploaded_file, "size", None)
-    if size is None:
-        uploaded_file.seek(0, io.SEEK_END)
-        size = uploaded_file.tell()
+    claimed = getattr(uploaded_file, "size", None)
+    if claimed is not None and claimed > limit:
+        raise EvidenceRejected(too_big_message(limit))
+    # ``size`` is only what the upload handler (or a caller) says: the bytes decide.
+    size = stored_size(uploaded_file)
     if size > limit:
         raise EvidenceRejected(too_big_message(limit))
     if size == 0:
@@ -225,6 +227,14 @@ def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
         content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     return PreparedFile(kind=kind, content=content, size=content.size if kind in IMAGE_TYPES
                         else size, sha256=sha256_of(content), original_name=name)
+
+
+def stored_size(file) -> int:
+    """How many bytes ``file`` really holds, from the end of its stream (nothing is read)."""
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    return size
 
 
 UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
