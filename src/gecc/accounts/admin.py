@@ -1,9 +1,36 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.interfaces.forms import UserAdminChangeForm, UserAdminCreationForm
 from gecc.accounts.models import RoleGrant, User
+
+
+def admin_site_login(request, extra_context=None):
+    """The admin site signs people in through the site's own sign-in page.
+
+    Django's admin login form would check the password without the sign-in throttle and
+    without the second-factor step, so a staff account could be guessed at without limit and
+    a user with an authenticator app would be signed in with the password alone.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied
+    return redirect_to_login(next_url)
+
+
+admin.site.login = admin_site_login
 
 
 class RoleGrantInline(admin.TabularInline):

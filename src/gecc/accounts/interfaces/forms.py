@@ -63,3 +63,13 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_email(self):
+        # Sign-in looks the address up case-insensitively: two accounts that differ only in
+        # case would make it fail for both.
+        email = self.cleaned_data["email"].strip().lower()
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A user with this email address already exists."),
+                                        code="unique")
+        return email
