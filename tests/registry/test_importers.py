@@ -289,3 +289,18 @@ def test_import_existing_unit_outside_file_is_untouched(baac):
     ServiceUnitFactory(code="KEEP", organization=baac)
     import_file(xlsx_bytes([unit_row()]), UNITS)
     assert ServiceUnit.objects.filter(code="KEEP", is_active=True).exists()
+
+
+def test_import_xlsx_that_unpacks_too_big_is_refused_before_parsing(baac, monkeypatch):
+    import zipfile
+
+    from gecc.registry.interfaces import tables
+
+    monkeypatch.setattr(tables, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024, raising=False)
+    buffer = io.BytesIO(xlsx_bytes([unit_row()]))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\x00" * (2 * 1024 * 1024))
+    data = buffer.getvalue()
+    assert len(data) < 64 * 1024
+    error = only_error(parse_and_validate(data, UNITS))
+    assert (error.row, error.message) == (None, "แฟ้มนี้ไม่ใช่แฟ้ม XLSX ที่อ่านได้")

@@ -4,6 +4,7 @@ with BOM or Windows-874/TIS-620, with a size limit checked before parsing."""
 import csv
 import io
 import os
+import zipfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -12,6 +13,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Binary formats people upload by mistake: legacy .xls/.doc, PDF, images, gzip, 7z, rar.
 BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
                 b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+
+# What the members of an XLSX may add up to once decompressed: a real registry workbook is a
+# few MB of XML, a "zip bomb" of a few MB can unpack to gigabytes.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read."""
@@ -65,10 +71,19 @@ def file_name(file):
 def _xlsx_rows(data):
     import openpyxl
 
+    not_a_workbook = FileRejected(_("The file is not a readable XLSX workbook."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # zipfile never unpacks more than a member's declared size, so the sum holds.
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise not_a_workbook from None
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise not_a_workbook
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
-        raise FileRejected(_("The file is not a readable XLSX workbook.")) from None
+        raise not_a_workbook from None
     try:
         sheet = workbook.worksheets[0]
         yield from sheet.iter_rows(values_only=True)
