@@ -82,3 +82,12 @@ def test_rejection_is_notified_with_the_reason(submitted, secretariat):
     reject(submitted, secretariat, "ประเภทหน่วยไม่ตรงกับเกณฑ์")
     message = OutboxMessage.objects.get(event="application.rejected")
     assert "ประเภทหน่วยไม่ตรงกับเกณฑ์" in message.body_text
+
+
+def test_resolve_comment_from_a_stale_copy_resolves_once(submitted, secretariat):
+    comment = add_review_comment(submitted, secretariat, "ขาดหลักฐาน")
+    stale = ReviewComment.objects.get(pk=comment.pk)
+    resolve_comment(comment, secretariat)
+    resolve_comment(stale, secretariat)
+    assert stale.is_resolved
+    assert AuditEntry.objects.filter(action="application.comment_resolved").count() == 1

@@ -77,9 +77,14 @@ def resolve_comment(comment, actor, *, request=None) -> ReviewComment:
     """Mark a comment as dealt with (resolving twice changes nothing)."""
     if comment.resolved_at is not None:
         return comment
-    comment.resolved_at = timezone.now()
-    comment.resolved_by = _user(actor)
-    comment.save(update_fields=["resolved_at", "resolved_by"])
+    now, user = timezone.now(), _user(actor)
+    # Conditional UPDATE: of two clicks at once (or a stale page), only the first resolves.
+    resolved = ReviewComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=user)
+    if not resolved:
+        comment.refresh_from_db(fields=["resolved_at", "resolved_by"])
+        return comment
+    comment.resolved_at, comment.resolved_by = now, user
     log_action("application.comment_resolved", actor=actor, obj=comment.application,
                request=request, before={"resolved": False}, after={"resolved": True},
                data={"comment": comment.pk})
