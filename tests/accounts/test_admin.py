@@ -3,6 +3,7 @@
 import pytest
 
 from gecc.accounts.models import RoleGrant, User
+from tests.conftest import sign_in
 
 from .factories import TOTPDeviceFactory
 
@@ -11,9 +12,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, make_user):
+    """A superuser with a confirmed device and a verified session: the admin site, like
+    the secretariat, needs the second factor."""
     admin = make_user(is_staff=True, is_superuser=True, email="admin@example.go.th")
-    client.force_login(admin)
+    TOTPDeviceFactory(user=admin)
+    sign_in(client, admin)
     return client
+
+
+def test_admin_site_needs_the_second_factor_even_without_a_role(client, make_user):
+    admin = make_user(is_staff=True, is_superuser=True, email="root@example.go.th")
+    client.force_login(admin)  # password only
+    response = client.get("/django-admin/accounts/user/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/otp/enrol/")
 
 
 def test_admin_user_list_shows_email_and_roles(admin_client, make_user):

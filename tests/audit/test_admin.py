@@ -3,10 +3,12 @@
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gecc.accounts.models import User
 from gecc.audit.models import AuditEntry
 from tests.audit.factories import make_entry
+from tests.conftest import sign_in  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +20,8 @@ def superuser():
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
+    TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
+    sign_in(client, superuser)  # the admin site needs a verified second factor
     return client
 
 

@@ -18,7 +18,11 @@ DEFAULT_DEVICE_NAME = "authenticator"
 
 
 def requires_second_factor(user) -> bool:
-    """Must this user verify a second factor before working (settings.SECOND_FACTOR_REQUIRED_ROLES)?"""
+    """Must this user verify a second factor before working? The roles in
+    settings.SECOND_FACTOR_REQUIRED_ROLES must, and so must anyone with access to the
+    technical admin site (staff or superuser), whatever their roles."""
+    if user.is_superuser or user.is_staff:
+        return True
     return any(user.has_role(role) for role in settings.SECOND_FACTOR_REQUIRED_ROLES)
 
 
