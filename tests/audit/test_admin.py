@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gecc.accounts.models import User
 from gecc.audit.models import AuditEntry
 from tests.audit.factories import make_entry
-from tests.conftest import sign_in  # noqa: E402
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
