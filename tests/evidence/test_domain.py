@@ -105,6 +105,19 @@ def test_add_evidence_refuses_the_secretariat(answer, make_user):
         add_evidence(answer, pdf(), make_user("secretariat"))
 
 
+def test_add_evidence_checks_the_stored_state_not_a_stale_copy(answer, coordinator):
+    """An upload racing a submission: the answer in hand still says draft, the database
+    says submitted. Nothing is attached."""
+    from gecc.applications.models import Application
+
+    assert answer.application.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+    Application.objects.filter(pk=answer.application_id).update(
+        state=ApplicationState.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        add_evidence(answer, pdf(), coordinator)
+    assert EvidenceFile.objects.count() == 0
+
+
 @pytest.mark.parametrize("state", [ApplicationState.SUBMITTED, ApplicationState.ACCEPTED,
                                    ApplicationState.WITHDRAWN])
 def test_add_evidence_refuses_an_application_that_is_not_editable(answer, coordinator,

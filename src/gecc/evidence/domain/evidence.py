@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gecc.applications.enums import EDITABLE_STATES
+from gecc.applications.models import Application
 from gecc.audit.domain import log_action
 from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
 from gecc.evidence.models import EvidenceFile
@@ -21,6 +22,16 @@ def _guard_change(user, answer):
     if user is None or not user.has_perm("evidence.change_evidence", answer):
         raise PermissionDenied(_("You cannot change the evidence of this application."))
     if answer.application.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("You cannot change the evidence of this application."))
+
+
+def _lock_editable(answer):
+    """Inside the transaction: lock the application row and check it is still editable, so
+    an upload racing a submission cannot attach a file to a submitted application (the
+    answers' saves lock the same row)."""
+    state = (Application.objects.select_for_update().values_list("state", flat=True)
+             .get(pk=answer.application_id))
+    if state not in EDITABLE_STATES:
         raise PermissionDenied(_("You cannot change the evidence of this application."))
 
 
@@ -60,6 +71,7 @@ def add_evidence(answer, uploaded_file, actor, *, request=None) -> EvidenceFile:
     _guard_change(actor, answer)
     prepared = prepare_upload(uploaded_file)
     with transaction.atomic():
+        _lock_editable(answer)
         evidence = _store(answer, prepared, actor)
         log_action("evidence.uploaded", actor=actor, obj=evidence, after=_summary(evidence),
                    request=request)
@@ -71,6 +83,7 @@ def replace_evidence(old, uploaded_file, actor, *, request=None) -> EvidenceFile
     _guard_change(actor, old.answer)
     prepared = prepare_upload(uploaded_file)
     with transaction.atomic():
+        _lock_editable(old.answer)
         locked = EvidenceFile.objects.select_for_update().get(pk=old.pk)
         if not locked.is_current:
             raise EvidenceRejected(_("This file has already been replaced or removed."))
@@ -88,6 +101,7 @@ def remove_evidence(evidence, actor, *, request=None) -> EvidenceFile:
     """Take a file off its answer. The row and the stored bytes are kept for the record."""
     _guard_change(actor, evidence.answer)
     with transaction.atomic():
+        _lock_editable(evidence.answer)
         locked = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
         if not locked.is_current:
             raise EvidenceRejected(_("This file has already been replaced or removed."))
