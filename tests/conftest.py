@@ -16,6 +16,14 @@ def _thai_first():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and other cached counters start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -172,6 +172,12 @@ LOGIN_THROTTLE = {
     "LOCK_AFTER": int(env("LOGIN_THROTTLE_LOCK_AFTER", "8")),
     "LOCK_SECONDS": int(env("LOGIN_THROTTLE_LOCK_SECONDS", "900")),
 }
+# Password-reset emails: per address and per client address, in a sliding window.
+PASSWORD_RESET_LIMIT = {
+    "WINDOW_SECONDS": int(env("PASSWORD_RESET_WINDOW", "3600")),
+    "PER_EMAIL": int(env("PASSWORD_RESET_PER_EMAIL", "3")),
+    "PER_IP": int(env("PASSWORD_RESET_PER_IP", "20")),
+}
 OTP_TOTP_ISSUER = "GECC Certify"
 # Roles whose members must verify a second factor before they can work.
 SECOND_FACTOR_REQUIRED_ROLES = env_list("SECOND_FACTOR_REQUIRED_ROLES", "secretariat")

@@ -72,7 +72,28 @@ def test_reset_request_is_audited_without_secrets(client, make_user):
     entry = AuditEntry.objects.get(action="user.password_reset_requested")
     assert entry.actor is None
     assert entry.object_id == str(user.pk)
-    assert entry.data == {"email": user.email, "ip": "127.0.0.1", "known": True}
+    assert entry.data == {"email": user.email, "ip": "127.0.0.1", "known": True,
+                          "throttled": False}
+
+
+def test_reset_emails_per_address_are_limited_and_the_page_stays_the_same(client, make_user,
+                                                                          settings):
+    settings.PASSWORD_RESET_LIMIT = {"WINDOW_SECONDS": 3600, "PER_EMAIL": 2, "PER_IP": 50}
+    user = make_user("coordinator")
+    responses = [request_reset(client, user.email) for _ in range(4)]
+    assert [r.url for r in responses] == ["/accounts/password/reset/done/"] * 4
+    assert len(mail.outbox) == 2
+    throttled = AuditEntry.objects.filter(action="user.password_reset_requested",
+                                          data__throttled=True)
+    assert throttled.count() == 2
+
+
+def test_reset_requests_per_client_address_are_limited(client, make_user, settings):
+    settings.PASSWORD_RESET_LIMIT = {"WINDOW_SECONDS": 3600, "PER_EMAIL": 50, "PER_IP": 3}
+    users = [make_user("coordinator") for _ in range(5)]
+    for user in users:
+        request_reset(client, user.email)
+    assert len(mail.outbox) == 3
 
 
 def test_reset_empty_email_shows_required_error(client):

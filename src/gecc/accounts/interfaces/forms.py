@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, PasswordResetForm, UserChangeForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.models import User
@@ -44,6 +45,18 @@ class EmailPasswordResetForm(PasswordResetForm):
         label=_("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        """Send through the background task, so the answer takes as long whether or not the
+        address has an account."""
+        from gecc.common.tasks import send_email_task
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html = (loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name else None)
+        send_email_task.delay(subject, body, [to_email], html_body=html, from_email=from_email)
 
 
 class UserAdminCreationForm(AdminUserCreationForm):

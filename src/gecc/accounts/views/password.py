@@ -33,8 +33,9 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        passwords.password_reset_requested(form.cleaned_data["email"], request=self.request)
-        return super().form_valid(form)
+        if passwords.password_reset_requested(form.cleaned_data["email"], request=self.request):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())  # same answer, no email
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
