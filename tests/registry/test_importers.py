@@ -304,3 +304,16 @@ def test_import_xlsx_that_unpacks_too_big_is_refused_before_parsing(baac, monkey
     assert len(data) < 64 * 1024
     error = only_error(parse_and_validate(data, UNITS))
     assert (error.row, error.message) == (None, "แฟ้มนี้ไม่ใช่แฟ้ม XLSX ที่อ่านได้")
+
+
+def test_error_report_xlsx_keeps_a_formula_like_value_as_text():
+    import io
+
+    import openpyxl
+
+    from gecc.registry.interfaces.importers import RowError, write_error_report
+
+    report = write_error_report([RowError(3, "name_th", "ชื่อไม่ถูกต้อง", "=1+1")])
+    sheet = openpyxl.load_workbook(io.BytesIO(report)).worksheets[0]
+    row, column, value, _message = (cell for cell in sheet[2])
+    assert (row.value, column.value, value.value, value.data_type) == (3, "name_th", "=1+1", "s")

@@ -32,9 +32,12 @@ def unit_rows(queryset):
 
 def text_cell(sheet, value):
     """An XLSX text cell. openpyxl would store text starting with "=" as a formula, which a
-    spreadsheet runs (and which does not import back); here it is always plain text."""
+    spreadsheet runs (and which does not import back); here it is always plain text.
+    Whole numbers (row numbers of an error report) stay numbers, so they sort as numbers."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
     cell.data_type = "s"
     return cell

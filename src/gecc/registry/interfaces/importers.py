@@ -12,8 +12,6 @@ The file format is in docs/import-format.md. CSV may be UTF-8 (with or without B
 Windows-874/TIS-620; XLSX is recognised by its content (a ZIP archive), not by its name.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -480,18 +478,9 @@ def error_report_rows(errors):
 
 
 def write_error_report(errors, fmt="xlsx") -> bytes:
-    """The errors as an XLSX or CSV (UTF-8 with BOM) file, one error per line."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerows(error_report_rows(errors))
-        return buffer.getvalue().encode("utf-8-sig")
-    import openpyxl
+    """The errors as an XLSX or CSV (UTF-8 with BOM) file, one error per line; the cells are
+    text, so a value such as "=1+1" from the uploaded file stays inert."""
+    from gecc.registry.interfaces.exporters import write_table
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Errors"))
-    for line in error_report_rows(errors):
-        sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *rows = error_report_rows(errors)
+    return write_table(header, rows, fmt, _("Errors"))
