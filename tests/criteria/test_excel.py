@@ -67,3 +67,22 @@ def test_excel_not_a_workbook():
     with pytest.raises(CriteriaError) as caught:
         read_workbook(io.BytesIO(b"not a zip"))
     assert caught.value.issues[0].code == "bad_workbook"
+
+
+def test_workbook_that_unpacks_too_big_is_refused_before_openpyxl(monkeypatch):
+    import io
+    import zipfile
+
+    import pytest
+
+    from gecc.common import files
+    from gecc.criteria.domain.parse import CriteriaError
+    from gecc.criteria.interfaces.excel import read_workbook
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 5_000_000)  # compresses to ~5 kB
+    monkeypatch.setattr(files.check_zip_unpacked_size, "__defaults__", (1_000_000,))
+    with pytest.raises(CriteriaError) as error:
+        read_workbook(io.BytesIO(buffer.getvalue()))
+    assert "unpacks to 5000000 bytes" in str(error.value.issues[0].message)

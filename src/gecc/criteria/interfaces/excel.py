@@ -7,11 +7,13 @@ enclosing node). Reading builds the same document as the YAML format and runs th
 validation, so errors carry the same paths.
 """
 
+import zipfile
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from gecc.common.files import ArchiveTooLarge, check_zip_unpacked_size
 from gecc.criteria.domain.parse import CriteriaError, Issue, edition_to_dict
 
 META_KEYS = ("standard", "label", "revision", "locale", "name_th", "name_en", "status",
@@ -115,6 +117,16 @@ def _clean(record, drop=("_row",)):
 
 def read_workbook(stream) -> dict:
     """The criteria document held in an XLSX workbook (validated later by ``parse_edition``)."""
+    data = stream.read() if hasattr(stream, "read") else stream
+    if isinstance(data, bytes):
+        try:
+            check_zip_unpacked_size(data)
+        except ArchiveTooLarge as exc:
+            raise CriteriaError([Issue("(workbook)", "bad_workbook",
+                                       f"not a readable XLSX workbook: {exc}")]) from exc
+        except (zipfile.BadZipFile, OSError, EOFError):
+            pass  # openpyxl reports it below, with its own words
+        stream = BytesIO(data)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types on a bad file

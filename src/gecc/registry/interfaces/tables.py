@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from gecc.common.files import MAX_UNPACKED_BYTES, check_zip_unpacked_size
+
 ZIP_MAGIC = b"PK\x03\x04"
 # Binary formats people upload by mistake: legacy .xls/.doc, PDF, images, gzip, 7z, rar.
 BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
@@ -16,7 +18,7 @@ BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF
 
 # What the members of an XLSX may add up to once decompressed: a real registry workbook is a
 # few MB of XML, a "zip bomb" of a few MB can unpack to gigabytes.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
 
 
 class FileRejected(Exception):
@@ -73,13 +75,9 @@ def _xlsx_rows(data):
 
     not_a_workbook = FileRejected(_("The file is not a readable XLSX workbook."))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # zipfile never unpacks more than a member's declared size, so the sum holds.
-            expanded = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        check_zip_unpacked_size(data, MAX_UNCOMPRESSED_BYTES)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # ArchiveTooLarge included
         raise not_a_workbook from None
-    if expanded > MAX_UNCOMPRESSED_BYTES:
-        raise not_a_workbook
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
