@@ -1,29 +1,21 @@
 """Access rules and queries shared by the desk-review screens."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from gecc.accounts.access import AllowedUserRequiredMixin
 from gecc.accounts.rules import is_staff_member
 from gecc.applications.domain.answers import ANSWERED
 from gecc.applications.models import Answer, Application
 
 
-class ReviewAccessMixin(LoginRequiredMixin):
+class ReviewAccessMixin(AllowedUserRequiredMixin):
     """Staff may look (secretariat, steering, assessors); anonymous → sign-in page; anyone
     else (a unit coordinator) → 403. Rows are then limited by ``visible_to``."""
 
     def allowed(self, user):
         return is_staff_member(user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ReviewActionMixin(ReviewAccessMixin):

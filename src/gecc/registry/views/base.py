@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
+from gecc.accounts.access import AllowedUserRequiredMixin
 from gecc.accounts.rules import is_coordinator, is_secretariat, is_staff_member
 
 # Who may open the registry screens at all; rows are then limited by visible_to().
@@ -18,18 +17,11 @@ ORDERINGS = {
 }
 
 
-class RegistryAccessMixin(LoginRequiredMixin):
+class RegistryAccessMixin(AllowedUserRequiredMixin):
     """Signed-in users only (anonymous → sign-in page); then ``allowed(user)``."""
 
     def allowed(self, user):
         return can_browse_registry(user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class SecretariatOnlyMixin(RegistryAccessMixin):

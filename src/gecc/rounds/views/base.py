@@ -1,25 +1,17 @@
 """Access rules shared by the round screens."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from gecc.accounts.access import AllowedUserRequiredMixin
 from gecc.accounts.rules import is_staff_member
 from gecc.rounds.models import Round
 
 
-class StaffAccessMixin(LoginRequiredMixin):
+class StaffAccessMixin(AllowedUserRequiredMixin):
     """Signed-in staff only (anonymous → sign-in page, others → 403); then ``allowed``."""
 
     def allowed(self, user):
         return is_staff_member(user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class RoundManageMixin(StaffAccessMixin):
