@@ -1,15 +1,13 @@
 """The audit log filter form, shared by the list page and the CSV export."""
 
-import datetime
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from gecc.common.forms import BEDateField
+from gecc.common.forms import ListFilterForm
 
 # Content types that never appear as the object of an audit entry.
 HIDDEN_APP_LABELS = ("admin", "contenttypes", "sessions")
@@ -23,13 +21,10 @@ class ContentTypeChoiceField(forms.ModelChoiceField):
         return f"{capfirst(model._meta.verbose_name)} ({model._meta.app_config.verbose_name})"
 
 
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    """The start of ``day`` in the project's time zone (Asia/Bangkok)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min),
-                               timezone.get_default_timezone())
+class AuditEntryFilterForm(ListFilterForm):
+    date_field = "at"
+    field_order = ["action", "actor", "content_type", "object_id", "date_from", "date_to", "q"]
 
-
-class AuditEntryFilterForm(forms.Form):
     action = forms.CharField(
         label=_("Action code"), required=False, max_length=100,
         help_text=_("Starts with, for example “user.” for every user action."),
@@ -40,8 +35,6 @@ class AuditEntryFilterForm(forms.Form):
         empty_label=_("All types"),
     )
     object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    date_from = BEDateField(label=_("From date"), required=False)
-    date_to = BEDateField(label=_("To date"), required=False)
     q = forms.CharField(label=_("Object name contains"), required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -53,27 +46,7 @@ class AuditEntryFilterForm(forms.Form):
         for name in ("action", "actor", "q"):
             self.fields[name].widget.input_type = "search"
 
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return cleaned
-
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_bound and self.is_valid() and any(
-            value not in (None, "") for value in self.cleaned_data.values()
-        )
-
-    def filter(self, queryset):
-        """``queryset`` narrowed by the filters; nothing at all when the filters are invalid,
-        so a mistyped date never silently widens a list or an export."""
-        if not self.is_bound:
-            return queryset
-        if not self.is_valid():
-            return queryset.none()
-        data = self.cleaned_data
+    def apply(self, queryset, data):
         if data["action"].strip():
             queryset = queryset.filter(action__startswith=data["action"].strip())
         if data["actor"].strip():
@@ -84,11 +57,6 @@ class AuditEntryFilterForm(forms.Form):
             queryset = queryset.filter(content_type=data["content_type"])
         if data["object_id"].strip():
             queryset = queryset.filter(object_id=data["object_id"].strip())
-        if data["date_from"]:
-            queryset = queryset.filter(at__gte=local_midnight(data["date_from"]))
-        if data["date_to"]:
-            next_day = data["date_to"] + datetime.timedelta(days=1)
-            queryset = queryset.filter(at__lt=local_midnight(next_day))
         if data["q"].strip():
             queryset = queryset.filter(object_repr__icontains=data["q"].strip())
         return queryset
