@@ -98,3 +98,13 @@ def test_progress_by_category_in_two_queries(application, coordinator,
         progress = progress_by_category(application)
     assert [(p.category.ref, p.answered, p.total, p.percent) for p in progress] == [
         ("P", 1, 2, 50), ("Q", 0, 1, 0)]
+
+
+def test_progress_counts_a_carried_forward_answer_once_confirmed(application, coordinator):
+    Answer.objects.filter(application=application, item__ref="Q1.1").update(
+        needs_confirmation=True, self_score=2)
+    assert [(p.category.ref, p.answered) for p in progress_by_category(application)] == [
+        ("P", 0), ("Q", 0)]
+    confirm_answer(answer(application, "Q1.1"), actor=coordinator)
+    assert [(p.category.ref, p.answered) for p in progress_by_category(application)] == [
+        ("P", 0), ("Q", 1)]

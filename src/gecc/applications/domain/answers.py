@@ -157,10 +157,12 @@ class CategoryProgress:
 
 
 def progress_by_category(application) -> list[CategoryProgress]:
-    """Answered/total per category of the criteria, in document order (two queries)."""
+    """Answered/total per category of the criteria, in document order (two queries). An
+    answer carried forward from the last round counts once it is confirmed."""
+    done = ANSWERED & Q(needs_confirmation=False)
     rows = (Answer.objects.filter(application=application)
             .values(category_id=F("item__parent__parent_id"))
-            .annotate(total=Count("pk"), answered=Count("pk", filter=ANSWERED))
+            .annotate(total=Count("pk"), answered=Count("pk", filter=done))
             .order_by())
     counts = {row["category_id"]: row for row in rows}
     categories = Node.objects.filter(pk__in=counts).order_by("position")
