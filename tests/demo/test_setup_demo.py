@@ -43,6 +43,9 @@ def test_demo_round_2563_has_the_lamphun_applications_accepted():
     assert set(applications.values_list("state", flat=True)) == {ApplicationState.ACCEPTED}
     assert all(application.answers.exclude(self_score=None).exists()
                for application in applications)
+    assert all(entry["checked"] for application in applications
+               for entry in application.screening.values())
+    assert all(application.screening for application in applications)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from gecc.applications.domain import accept_for_site_visit, create_application, submit_application
+from gecc.applications.domain import (
+    accept_for_site_visit,
+    create_application,
+    record_screening,
+    submit_application,
+)
 from gecc.applications.domain.items import scale_values
 from gecc.applications.models import Answer, Application
 from gecc.rounds.domain import advance_phase, create_round, open_round
@@ -104,6 +109,8 @@ def load_lamphun_2563_round():
             fill_self_assessment(application, random.Random(unit.code))
             submit_application(application, actor, now=submitted_on + datetime.timedelta(
                 hours=index))
+            record_screening(application, actor,
+                             {code: True for code in round_obj.checklist_codes()})
             accept_for_site_visit(application, actor,
                                   now=_at(2020, 3, 16 + index, 14, 0))
     while phase_index(round_obj.phase) < phase_index(RoundPhase.SITE_VISITS):
