@@ -18,7 +18,7 @@ def test_generate_round_creates_applications_with_full_self_assessments():
     result = generate_round(ServiceUnit.objects.all(), applications=10, seed=1)
     assert (result.round.year, result.round.phase) == (2568, RoundPhase.DESK_REVIEW)
     assert result.applications == Application.objects.count() == 10
-    assert result.answers == Answer.objects.count() == 10 * 50  # the example has 50 items
+    assert result.answers == Answer.objects.count() == 10 * 60  # the example has 60 items
     assert Application.objects.values("unit").distinct().count() == 10
     for application in Application.objects.exclude(state=ApplicationState.DRAFT):
         assert missing_items(application) == []
@@ -35,4 +35,4 @@ def test_generate_round_takes_the_next_free_year():
 def test_generate_national_round_command(capsys):
     ServiceUnitFactory.create_batch(3)
     call_command("generate_national_round", "--applications", "3")
-    assert "3 applications and 150 answers" in capsys.readouterr().out
+    assert "3 applications and 180 answers" in capsys.readouterr().out
