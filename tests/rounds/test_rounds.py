@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gecc.audit.models import AuditEntry
+from gecc.criteria.domain.editions import delete_version
+from gecc.criteria.models import EditionLockedError
 from gecc.rounds.domain import (
     advance_phase,
     close_round,
@@ -44,6 +46,16 @@ def test_create_round_refuses_a_second_round_for_the_year(secretariat):
     with pytest.raises(ValidationError) as exc:
         create_round(year=2569, name="ซ้ำ", edition=make_version(revision=2), actor=secretariat)
     assert "year" in exc.value.message_dict
+
+
+def test_create_round_locks_its_criteria_version(secretariat):
+    version = make_version()
+    assert version.is_in_use() is False
+    create_round(year=2570, name="x", edition=version, actor=secretariat)
+    version.refresh_from_db()
+    assert version.is_in_use() is True
+    with pytest.raises(EditionLockedError):
+        delete_version(version, secretariat)
 
 
 def test_create_round_refuses_dates_out_of_order(secretariat):

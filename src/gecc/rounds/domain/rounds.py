@@ -58,7 +58,8 @@ def validate_date_order(values: dict) -> None:
 @transaction.atomic
 def create_round(*, year: int, name: str, edition, actor, screening_checklist=None,
                  request=None, **dates) -> Round:
-    """A new round in the draft phase. ``dates`` are any of the round's date fields."""
+    """A new round in the draft phase. ``dates`` are any of the round's date fields. The
+    round's criteria version is locked from now on: a version a round uses never changes."""
     unknown = set(dates) - set(DATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown round dates: {sorted(unknown)}")
@@ -73,6 +74,7 @@ def create_round(*, year: int, name: str, edition, actor, screening_checklist=No
     else:
         round_obj.screening_checklist = default_screening_checklist()
     round_obj.save(force_insert=True)
+    lock_edition(edition, actor, request=request)
     log_action("round.created", actor=actor, obj=round_obj, request=request,
                after={"year": year, "name": round_obj.name, "edition": edition.pk,
                       "phase": round_obj.phase, **_dates(round_obj)})
@@ -135,7 +137,8 @@ def _set_phase(round_obj, current, new_phase, action, actor, request):
 
 @transaction.atomic
 def open_round(round_obj: Round, actor, *, request=None) -> Round:
-    """Open a draft round for applications: its criteria version is locked for good."""
+    """Open a draft round for applications (its criteria version is locked already; locking
+    again here covers rounds created before that rule)."""
     current = _lock(round_obj)
     if current.phase != RoundPhase.DRAFT:
         raise RoundError(_("Only a draft round can be opened."))
