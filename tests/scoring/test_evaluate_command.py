@@ -61,6 +61,14 @@ def test_evaluate_median(tmp_path, criteria_file):
     assert result["spread"] == {"P1.1": 3, "P1.2": 1, "Q1.1": 2, "Q1.2": None}
 
 
+def test_evaluate_names_the_edition_and_whether_it_is_an_example(tmp_path, criteria_file):
+    result = _run(criteria_file, _csv(tmp_path, SCORES))
+    document = small_document()["edition"]
+    assert result["edition"] == {"standard": document["standard"], "label": document["label"],
+                                 "revision": document["revision"],
+                                 "status": document["status"]}
+
+
 def test_evaluate_chair(tmp_path, criteria_file):
     result = _run(criteria_file, _csv(tmp_path, SCORES), "--strategy", "chair")
     assert result["overall_percent"] == 87.5
@@ -81,6 +89,12 @@ def test_evaluate_mean_mandatory_failed(tmp_path, criteria_file):
     ("assessor,item,score\na,Q1.1,2\n", "a: mandatory item P1.1 has no score"),
     ("assessor,item,score\na,P1.1,high\n", "line 2: score 'high' is not a number or NA"),
     ("assessor,item\na,P1.1\n", "missing column(s): score"),
+    ("assessor,item,score\na,P1.1,4\n", "item Q1.1 has no score, and N/A is not allowed"),
+    ("assessor,item,score\na,P1.1,4\na,P1.1,3\na,Q1.1,2\n",
+     "line 3: a scored item P1.1 twice"),
+    ("assessor,item,score,role\na,P1.1,4,chair\nb,P1.1,3,chair\na,Q1.1,2,\n",
+     "line 3: more than one chair (a, b)"),
+    ("assessor,item,score\n", "the scores file has no rows"),
 ])
 def test_evaluate_errors_exit_non_zero(tmp_path, criteria_file, text, message):
     with pytest.raises(CommandError) as caught:

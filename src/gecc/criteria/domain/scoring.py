@@ -148,6 +148,15 @@ class CompiledEdition:
                     problems.append(f"{prefix}mandatory item {ref} has no score")
         return problems
 
+    def check_team(self, sheets: Mapping[str, Mapping[str, float | None]]) -> list[str]:
+        """Items nobody scored that cannot count as N/A: left out, they would silently drop
+        out of the denominator and raise the result."""
+        scored = {ref for sheet in sheets.values() for ref in sheet}
+        mandatory = {ref for _, _, ref in self.mandatory}
+        return [f"item {ref} has no score, and N/A is not allowed for it"
+                for index, ref in enumerate(self.refs)
+                if ref not in scored and ref not in mandatory and not self.na_allowed[index]]
+
     # -- consolidation ----------------------------------------------------------------
 
     def consolidate_values(self, sheets: Sequence[Sequence[float | None]], strategy="median",

@@ -80,6 +80,8 @@ class Command(BaseCommand):
             problems.append("the scores file has no rows")
         for assessor, sheet in sheets.items():
             problems.extend(compiled.check_sheet(sheet, who=assessor))
+        if sheets:
+            problems.extend(compiled.check_team(sheets))
         strategy = options["strategy"]
         if strategy == "chair" and chair is None and sheets:
             problems.append("the chair strategy needs rows with role=chair")
@@ -91,6 +93,8 @@ class Command(BaseCommand):
             raise CommandError("invalid scores:\n" + "\n".join(exc.problems)) from exc
         result = compiled.score(team.values, team=True)
         output = result.as_dict()
+        output["edition"] = {"standard": edition.standard, "label": edition.label,
+                             "revision": edition.revision, "status": edition.status}
         output["strategy"] = strategy
         output["spread"] = team.spread
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
