@@ -103,6 +103,7 @@ def test_version_diff_lists_added_removed_changed_and_rules(client, login_as, tw
     html = response.content.decode()
     assert html.count('data-testid="added"') == 1
     assert html.count('data-testid="rule-changed"') == 1
+    assert html.count('data-testid="example-badge"') == 2  # both versions are examples
 
 
 def test_upload_valid_file_loads_version(client, login_as):
