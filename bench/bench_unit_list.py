@@ -29,10 +29,10 @@ def request_shapes(provinces, organizations):
         shapes.append({"q": term})
         shapes.append({"q": term, "province": rng.choice(provinces)})
     for _ in range(6):
-        shapes.append({"organization": rng.choice(organizations), "ordering": "name"})
-        shapes.append({"province": rng.choice(provinces), "ordering": "-code", "page": 2})
+        shapes.append({"organization": rng.choice(organizations), "sort": "name"})
+        shapes.append({"province": rng.choice(provinces), "sort": "-code", "page": 2})
     shapes.append({})
-    shapes.append({"active": "all", "ordering": "province"})
+    shapes.append({"active": "all", "sort": "province"})
     return shapes
 
 

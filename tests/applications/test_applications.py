@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import translation
 
 from gecc.applications.domain import (
@@ -186,3 +187,14 @@ def test_stale_application_version_is_refused(application, coordinator, secretar
         accept_for_site_visit(application, secretariat, expected_version=1)
     accept_for_site_visit(application, secretariat, expected_version=2)
     assert application.state == S.ACCEPTED
+
+
+def test_a_unit_with_an_application_cannot_be_deleted_only_deactivated(application, unit):
+    with pytest.raises(ProtectedError):
+        unit.delete()
+    from gecc.registry.domain.units import deactivate_unit
+
+    deactivate_unit(unit, actor=application.created_by)
+    unit.refresh_from_db()
+    assert unit.is_active is False
+    assert Application.objects.filter(unit=unit).count() == 1
