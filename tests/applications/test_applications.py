@@ -153,6 +153,52 @@ def test_return_for_correction_stores_comments_and_needs_a_future_deadline(
     assert list(ReviewComment.objects.values_list("text", flat=True)) == ["แนบภาพถ่าย"]
 
 
+def test_return_deadline_after_the_desk_review_end_is_refused(application, coordinator,
+                                                              secretariat):
+    answer_all(application)
+    submit_application(application, coordinator, now=DURING)
+    review_end = application.round.desk_review_end_at
+    with pytest.raises(ValidationError) as exc:
+        return_for_correction(application, secretariat, review_end + SECOND, now=DURING)
+    assert "30 เมษายน 2569" in exc.value.message_dict["return_deadline"][0]
+    assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+    return_for_correction(application, secretariat, review_end, now=DURING)
+    assert Application.objects.get(pk=application.pk).state == S.RETURNED
+
+
+@pytest.mark.parametrize("decide", [
+    lambda app, actor: accept_for_site_visit(app, actor),
+    lambda app, actor: reject(app, actor, "ไม่ผ่าน"),
+    lambda app, actor: return_for_correction(app, actor, DURING + datetime.timedelta(days=5),
+                                             now=DURING),
+], ids=["accept", "reject", "return"])
+def test_desk_review_decisions_are_refused_once_the_site_visits_began(
+        application, coordinator, secretariat, decide):
+    from gecc.rounds.domain import advance_phase
+
+    answer_all(application)
+    submit_application(application, coordinator, now=DURING)
+    round_obj = application.round
+    advance_phase(round_obj, secretariat)  # desk review: decisions still allowed
+    advance_phase(round_obj, secretariat)  # site visits
+    with pytest.raises(ValidationError) as exc:
+        decide(application, secretariat)
+    assert exc.value.code == "desk_review_over"
+    assert "การตรวจเอกสาร" in exc.value.messages[0]
+    assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+def test_desk_review_decisions_are_allowed_in_the_desk_review_phase(
+        application, coordinator, secretariat):
+    from gecc.rounds.domain import advance_phase
+
+    answer_all(application)
+    submit_application(application, coordinator, now=DURING)
+    advance_phase(application.round, secretariat)
+    accept_for_site_visit(application, secretariat)
+    assert Application.objects.get(pk=application.pk).state == S.ACCEPTED
+
+
 def test_reject_requires_a_reason(application, coordinator, secretariat):
     answer_all(application)
     submit_application(application, coordinator, now=DURING)

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gecc.applications.domain import add_review_comment, submit_application
 from gecc.applications.models import Application, ReviewComment
 from gecc.audit.models import AuditEntry
+from gecc.rounds.domain import update_round_dates
 from tests.applications.factories import DURING, answer_all, make_application, make_round
 from tests.conftest import sign_in
 from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
@@ -290,6 +291,16 @@ def test_return_with_past_deadline_is_refused(client, reviewer, app1):
     assert app1.state == "submitted"
 
 
+def extend_desk_review(round_obj, days=30):
+    """The fixture round's dates are fixed; move its desk review (and what follows) to end
+    ``days`` from today, so a deadline two weeks ahead falls inside it."""
+    now = timezone.now()
+    update_round_dates(round_obj, None, **{
+        name: now + datetime.timedelta(days=days + 10 * i) for i, name in enumerate(
+            ["desk_review_end_at", "site_visits_start_at", "site_visits_end_at",
+             "decision_at", "announcement_at"])})
+
+
 def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1, mailoutbox,
                                                           django_capture_on_commit_callbacks):
     item_ref = app1.answers.first().item.ref
@@ -297,6 +308,7 @@ def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1
     page = client.get(url_for("return", app1))
     assert page.context["form"].initial.get("comments") is None  # listed, not copied
     assert "ขอภาพถ่าย" in page.content.decode()
+    extend_desk_review(app1.round)
     deadline = timezone.localdate() + datetime.timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url_for("return", app1), {
@@ -346,6 +358,18 @@ def test_accept_from_an_outdated_page_is_refused(client, reviewer, app1):
     response = client.post(url_for("accept", app1), {"version": app1.version - 1})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
+    app1.refresh_from_db()
+    assert app1.state == "submitted"
+
+
+def test_accept_after_the_desk_review_shows_why_and_changes_nothing(client, reviewer, app1):
+    from gecc.rounds.domain import advance_phase
+
+    advance_phase(app1.round, reviewer)
+    advance_phase(app1.round, reviewer)  # the site visits have begun
+    response = client.post(url_for("accept", app1), {"version": app1.version})
+    assert response.status_code == 400
+    assert "การตรวจเอกสารของรอบนี้สิ้นสุดแล้ว" in response.content.decode()
     app1.refresh_from_db()
     assert app1.state == "submitted"
 

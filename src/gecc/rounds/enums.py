@@ -24,6 +24,11 @@ PHASE_ORDER = (
     RoundPhase.CLOSED,
 )
 
+# The phases in which the secretariat screens applications (return, accept, reject): as they
+# arrive while applications are open, then in the desk-review phase. From the site visits on,
+# the desk review is over.
+DESK_REVIEW_PHASES = (RoundPhase.APPLICATIONS, RoundPhase.DESK_REVIEW)
+
 # The dated fields of a round, in the order the dates must follow.
 DATE_FIELDS = (
     "applications_open_at",

@@ -19,6 +19,7 @@ from gecc.applications.enums import (
 )
 from gecc.applications.models import Answer, Application, ReviewComment
 from gecc.audit.domain import log_action
+from gecc.common.thaidate import format_be
 
 from .answers import missing_items
 from .errors import ConcurrentEditError
@@ -132,6 +133,16 @@ def _apply(application, current, action, actor, *, fields=None, data=None, reque
     return current
 
 
+def _require_desk_review(current):
+    """Return, accept and reject belong to the desk review: refused once the round has moved
+    on to its site visits (or was never opened)."""
+    if not current.round.in_desk_review():
+        raise ValidationError(
+            _("The desk review of this round is over (the round is in the phase "
+              "“%(phase)s”); applications can no longer be returned, accepted or rejected.")
+            % {"phase": current.round.get_phase_display()}, code="desk_review_over")
+
+
 def _require_complete(application):
     missing = missing_items(application)
     if missing:
@@ -207,11 +218,17 @@ def return_for_correction(application, actor, deadline, comments=(), *, now=None
     now = now or timezone.now()
     current = _locked(application, expected_version)
     next_state(current.state, A.RETURN)
+    _require_desk_review(current)
     if deadline is None:
         raise ValidationError({"return_deadline": _("Give a deadline for the corrections.")})
     deadline_at = _deadline_datetime(deadline)
     if deadline_at <= now:
         raise ValidationError({"return_deadline": _("The deadline must be in the future.")})
+    review_end = current.round.desk_review_end_at
+    if review_end is not None and deadline_at > review_end:
+        raise ValidationError({"return_deadline": _(
+            "The deadline must fall within the desk review, which ends on %(date)s.")
+            % {"date": format_be(review_end)}})
     comments = [str(text).strip() for text in comments if str(text).strip()]
     ReviewComment.objects.bulk_create(
         [ReviewComment(application=current, text=text,
@@ -241,6 +258,7 @@ def accept_for_site_visit(application, actor, *, now=None, expected_version=None
     now = now or timezone.now()
     current = _locked(application, expected_version)
     next_state(current.state, A.ACCEPT)
+    _require_desk_review(current)
     _apply(application, current, A.ACCEPT, actor, fields={"accepted_at": now},
            request=request)
     notify_application("application.accepted", current, actor=actor)
@@ -276,6 +294,7 @@ def reject(application, actor, reason, *, now=None, expected_version=None,
     reason = (reason or "").strip()
     current = _locked(application, expected_version)
     next_state(current.state, A.REJECT)
+    _require_desk_review(current)
     if not reason:
         raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
     _apply(application, current, A.REJECT, actor,

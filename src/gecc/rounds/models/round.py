@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 from gecc.accounts.scoping import ALL, RoleScopedQuerySet
-from gecc.rounds.enums import RoundPhase, default_screening_checklist
+from gecc.rounds.enums import DESK_REVIEW_PHASES, RoundPhase, default_screening_checklist
 
 
 class RoundQuerySet(RoleScopedQuerySet):
@@ -64,6 +64,10 @@ class Round(models.Model):
             and self.applications_close_at is not None
             and self.applications_open_at <= now < self.applications_close_at
         )
+
+    def in_desk_review(self) -> bool:
+        """True while the secretariat may still return, accept or reject applications."""
+        return self.phase in DESK_REVIEW_PHASES
 
     def checklist_codes(self) -> list[str]:
         return [entry["code"] for entry in self.screening_checklist or []]
