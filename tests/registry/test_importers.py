@@ -178,6 +178,25 @@ def test_import_undecodable_file_is_refused(baac):
     assert "UTF-8" in error.message
 
 
+def test_import_latin1_text_is_refused_not_read_as_thai(baac, tmp_path):
+    path = tmp_path / "units-cp1252.csv"  # as Excel in a Western locale saves "CSV"
+    path.write_bytes(csv_text([unit_row(name_th="Café Amazon Ban Hong",
+                                        name_en="Café Amazon Ban Hong")]).encode("cp1252"))
+    assert "Caf\u0e49" in path.read_bytes().decode("cp874")  # what Windows-874 would read
+    error = only_error(parse_and_validate(path, UNITS))
+    assert error.row is None
+    assert "บรรทัดที่ 2" in error.message
+    for encoding in ("UTF-8", "UTF-8 แบบมี BOM", "Windows-874 (TIS-620)"):
+        assert encoding in error.message
+
+
+def test_import_cp874_thai_with_marks_after_letters_is_accepted(baac):
+    name = "ศูนย์ราชการสะดวก สำนักงานที่ดินจังหวัดลำพูน สาขาป่าซาง 2"
+    preview = parse_and_validate(csv_text([unit_row(name_th=name)]).encode("cp874"), UNITS)
+    assert preview.errors == []
+    assert preview.rows[0]["name_th"] == name
+
+
 def test_import_unknown_binary_type_is_refused(baac):
     error = only_error(parse_and_validate(b"%PDF-1.7\n\x00\x01binary", UNITS))
     assert "ไม่รู้จักชนิดของแฟ้ม" in error.message

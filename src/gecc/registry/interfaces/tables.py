@@ -4,6 +4,7 @@ with BOM or Windows-874/TIS-620, with a size limit checked before parsing."""
 import csv
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,12 @@ BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF
 # What the members of an XLSX may add up to once decompressed: a real registry workbook is a
 # few MB of XML, a "zip bomb" of a few MB can unpack to gigabytes.
 MAX_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
+
+
+# A Thai vowel or tone mark is written after a Thai letter. Latin-1/Windows-1252 text decoded
+# as Windows-874 turns its accented letters into such marks after a Latin letter, a digit or
+# a space: "Café" reads "Caf\u0e49".
+STRAY_THAI_MARK = re.compile(r"(?<![\u0e01-\u0e4f])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 class FileRejected(Exception):
@@ -90,13 +97,24 @@ def _xlsx_rows(data):
 
 
 def _decode(data):
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected(_("The file is neither UTF-8 nor Windows-874 (TIS-620) text; save it "
-                         "as CSV UTF-8 or as XLSX."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        raise FileRejected(_("The file is neither UTF-8 nor Windows-874 (TIS-620) text; save "
+                             "it as CSV UTF-8 or as XLSX.")) from None
+    stray = STRAY_THAI_MARK.search(text)
+    if stray:
+        raise FileRejected(
+            _("The file is not Thai Windows-874 text: line %(line)s has a Thai vowel or tone "
+              "mark after a character that is not Thai, which is how Latin-1 or Windows-1252 "
+              "text (such as “Café”) reads as Windows-874. Accepted encodings: UTF-8, UTF-8 "
+              "with BOM, Windows-874 (TIS-620); save it as CSV UTF-8 or as XLSX.")
+            % {"line": text.count("\n", 0, stray.start()) + 1})
+    return text
 
 
 def _csv_rows(data):
