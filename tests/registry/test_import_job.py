@@ -3,8 +3,8 @@ from django.core.files.base import ContentFile
 
 from gecc.registry.enums import ImportKind, ImportStatus
 from gecc.registry.models import ImportJob, ServiceUnit
-from gecc.registry.tasks import import_file_task, start_import
-from tests.registry.factories import OrganizationFactory
+from gecc.registry.tasks import import_file_task, start_import, validate_file_task
+from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
 from tests.registry.helpers import unit_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -15,10 +15,46 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def make_job(rows, user):
-    job = ImportJob(kind=ImportKind.UNITS, original_name="units.xlsx", created_by=user)
+def make_job(rows, user, status=ImportStatus.PENDING):
+    job = ImportJob(kind=ImportKind.UNITS, original_name="units.xlsx", created_by=user,
+                    status=status)
     job.file.save("units.xlsx", ContentFile(xlsx_bytes(rows)), save=True)
     return job
+
+
+def test_validate_file_task_keeps_the_preview_and_awaits_confirmation(make_user):
+    ServiceUnitFactory(code="U2", organization=OrganizationFactory(code="BAAC"))
+    job = make_job([unit_row(), unit_row(unit_code="U2")], make_user("secretariat"),
+                   ImportStatus.VALIDATING)
+    assert validate_file_task(job.pk) == ImportStatus.AWAITING_CONFIRMATION
+    job.refresh_from_db()
+    assert (job.progress, job.row_count, job.to_create_count, job.to_update_count) == (
+        100, 2, 1, 1)
+    assert job.preview["columns"][:2] == ["unit_code", "name_th"]
+    assert job.preview["rows"][1][:2] == [3, "U2"]
+    assert job.preview["rows"][0][8] == "18.330860"  # the latitude, kept as text
+    assert job.errors == []
+    assert ServiceUnit.objects.count() == 1  # checking writes nothing
+
+
+def test_validate_file_task_keeps_the_row_errors_in_thai(make_user):
+    OrganizationFactory(code="BAAC")
+    job = make_job([unit_row(), unit_row(unit_code="U2", email="bad")],
+                   make_user("secretariat"), ImportStatus.VALIDATING)
+    validate_file_task(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.AWAITING_CONFIRMATION
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "email")]
+    assert "อีเมล" in job.errors[0]["message"]
+    assert (job.preview, job.to_create_count) == ({}, 0)
+
+
+def test_validate_file_task_leaves_a_job_that_is_not_validating_alone(make_user):
+    OrganizationFactory(code="BAAC")
+    job = make_job([unit_row()], make_user("secretariat"), ImportStatus.AWAITING_CONFIRMATION)
+    assert validate_file_task(job.pk) == ImportStatus.AWAITING_CONFIRMATION
+    job.refresh_from_db()
+    assert (job.progress, job.row_count) == (0, 0)
 
 
 def test_import_job_runs_to_success_with_counts(make_user):

@@ -9,6 +9,7 @@ from gecc.registry.enums import ImportKind, UnitType
 from gecc.registry.interfaces.importers import (
     ImportNotValid,
     apply,
+    check_file,
     import_file,
     parse_and_validate,
     write_error_report,
@@ -188,6 +189,7 @@ def test_import_latin1_text_is_refused_not_read_as_thai(baac, tmp_path):
     assert "บรรทัดที่ 2" in error.message
     for encoding in ("UTF-8", "UTF-8 แบบมี BOM", "Windows-874 (TIS-620)"):
         assert encoding in error.message
+    assert [e.message for e in check_file(path, UNITS).errors] == [error.message]
 
 
 def test_import_cp874_thai_with_marks_after_letters_is_accepted(baac):
@@ -195,6 +197,25 @@ def test_import_cp874_thai_with_marks_after_letters_is_accepted(baac):
     preview = parse_and_validate(csv_text([unit_row(name_th=name)]).encode("cp874"), UNITS)
     assert preview.errors == []
     assert preview.rows[0]["name_th"] == name
+
+
+def test_check_file_reads_only_the_header_and_a_first_row(baac):
+    data = csv_text([unit_row(unit_code=f"U{i}", email="bad") for i in range(30)]).encode()
+    check = check_file(data, UNITS)
+    assert (check.errors, check.estimated_rows) == ([], 30)  # the row errors are not its job
+    workbook = xlsx_bytes([unit_row(unit_code=f"U{i}") for i in range(30)])
+    assert check_file(workbook, UNITS).estimated_rows == 30
+    assert "ไม่มีข้อมูล" in check_file(csv_text([]).encode(), UNITS).errors[0].message
+    assert "ว่าง" in check_file(b"", UNITS).errors[0].message
+    assert "XLSX" in check_file(b"PK\x03\x04 not a workbook", UNITS).errors[0].message
+
+
+def test_import_progress_is_reported_while_rows_are_read(baac):
+    seen = []
+    data = csv_text([unit_row(unit_code=f"U{i}") for i in range(10)]).encode()
+    parse_and_validate(data, UNITS, progress=lambda done, total: seen.append((done, total)),
+                       progress_every=4)
+    assert seen == [(3, 10), (7, 10)]
 
 
 def test_import_unknown_binary_type_is_refused(baac):

@@ -27,6 +27,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking the file")
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
@@ -35,3 +36,6 @@ class ImportStatus(models.TextChoices):
 
 
 FINISHED_IMPORT_STATES = frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED})
+# A job in one of these states has work queued or running: its page polls for progress.
+BUSY_IMPORT_STATES = frozenset({ImportStatus.VALIDATING, ImportStatus.PENDING,
+                                ImportStatus.RUNNING})

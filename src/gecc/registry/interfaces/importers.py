@@ -8,6 +8,9 @@ Two steps, so a screen can show what will happen before anything is written:
 * ``apply(preview, actor)`` writes all rows in one transaction, updating by code, and logs one
   ``registry.import`` audit entry with the counts. One bad row imports nothing.
 
+``check_file(file, kind)`` is the cheap part of the first step, for an upload form: size,
+type, encoding, header and a first data row, without checking the rows.
+
 The file format is in docs/import-format.md. CSV may be UTF-8 (with or without BOM) or
 Windows-874/TIS-620; XLSX is recognised by its content (a ZIP archive), not by its name.
 """
@@ -32,18 +35,21 @@ from gecc.registry.domain.validation import (
     validate_phone,
 )
 from gecc.registry.enums import ImportKind, UnitType
-from gecc.registry.interfaces.formats import REQUIRED, canonical_column
+from gecc.registry.interfaces.formats import COLUMNS, REQUIRED, canonical_column
 from gecc.registry.interfaces.tables import (  # noqa: F401  (FileRejected is part of this API)
     FileRejected,
     cell,
     file_name,
+    open_table,
     read_bytes,
-    read_table,
 )
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 NAME_MAX = 255
 BATCH = 1000
+# parse_and_validate reports its progress every this many rows.
+PROGRESS_EVERY_ROWS = 500
+PREVIEW_ROWS = 20
 # A bulk load this large refreshes the planner statistics (gecc.common.db.analyze).
 ANALYZE_AFTER_ROWS = 1000
 
@@ -77,6 +83,19 @@ class ImportPreview:
     rows: list = field(default_factory=list)  # cleaned dicts, each with "_row"
     errors: list = field(default_factory=list)
     present: frozenset = frozenset()  # columns found in the header
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class FileCheck:
+    """What reading the header tells about an upload: errors about the whole file (row
+    ``None``) and a rough count of its data rows."""
+
+    errors: list = field(default_factory=list)
+    estimated_rows: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -270,53 +289,125 @@ def _validate_units(preview, records):
         preview.rows.append(clean)
 
 
-def parse_and_validate(file, kind, *, max_bytes=None) -> ImportPreview:
-    """Read ``file`` (a path, bytes or a file object) and check every row; write nothing."""
-    kind = ImportKind(kind)
-    preview = ImportPreview(kind=kind, file_name=file_name(file))
-    limit = max_bytes if max_bytes is not None else max_import_bytes()
-    try:
-        data = read_bytes(file, limit)
-        table = read_table(data)
-        header = next(table, None)
-    except FileRejected as exc:
-        preview.errors.append(RowError(None, "", str(exc)))
-        return preview
-    if header is None:
-        preview.errors.append(RowError(None, "", _("The file is empty.")))
-        return preview
+def _header_positions(kind, header):
+    """Where each known column is in the header row (the first of two equal titles wins)."""
     positions = {}
     for index, title in enumerate(header):
         column = canonical_column(kind, title)
         if column and column not in positions:
             positions[column] = index
-    preview.present = frozenset(positions)
-    missing = [column for column in REQUIRED[kind] if column not in positions]
-    if missing:
-        for column in missing:
-            preview.errors.append(RowError(1, column, _("Required column %(column)s is missing "
-                                                        "from the header row.")
-                                           % {"column": column}))
-        return preview
+    return positions
 
-    def records():
-        for row_no, cells in enumerate(table, start=2):
-            values = {column: cell(cells[index]) if index < len(cells) else ""
-                      for column, index in positions.items()}
-            if any(values.values()):
-                yield row_no, values
 
+def _records(table, positions, progress=None, every=None):
+    """(spreadsheet row number, {column: text}) for each row that is not empty."""
+    every = every or PROGRESS_EVERY_ROWS
+    for row_no, cells in enumerate(table, start=2):
+        if progress is not None and row_no % every == 0:
+            progress(row_no - 1, table.estimated_rows)
+        values = {column: cell(cells[index]) if index < len(cells) else ""
+                  for column, index in positions.items()}
+        if any(values.values()):
+            yield row_no, values
+
+
+def check_file(file, kind, *, max_bytes=None) -> FileCheck:
+    """The checks an upload can pass or fail without checking its rows: size, type, encoding,
+    a header row and a first data row. A missing required column is left to
+    ``parse_and_validate``, which names it on row 1 with the row errors."""
+    kind = ImportKind(kind)
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
     try:
-        if kind == ImportKind.ORGANIZATIONS:
-            _validate_organizations(preview, records())
-        else:
-            _validate_units(preview, records())
+        with open_table(read_bytes(file, limit)) as table:
+            header = next(table, None)
+            if header is None:
+                return FileCheck([RowError(None, "", _("The file is empty."))])
+            positions = _header_positions(kind, header)
+            if (all(column in positions for column in REQUIRED[kind])
+                    and next(_records(table, positions), None) is None):
+                return FileCheck([RowError(None, "", _("The file has no data rows."))])
+            return FileCheck([], table.estimated_rows)
     except FileRejected as exc:
-        preview.rows = []
+        return FileCheck([RowError(None, "", str(exc))])
+
+
+def parse_and_validate(file, kind, *, max_bytes=None, progress=None,
+                       progress_every=None) -> ImportPreview:
+    """Read ``file`` (a path, bytes or a file object) and check every row; write nothing.
+
+    ``progress(rows_read, estimated_rows)`` is called every ``progress_every`` rows
+    (``PROGRESS_EVERY_ROWS`` by default)."""
+    kind = ImportKind(kind)
+    preview = ImportPreview(kind=kind, file_name=file_name(file))
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
+    try:
+        table = open_table(read_bytes(file, limit))
+    except FileRejected as exc:
         preview.errors.append(RowError(None, "", str(exc)))
+        return preview
+    with table:
+        try:
+            header = next(table, None)
+        except FileRejected as exc:
+            preview.errors.append(RowError(None, "", str(exc)))
+            return preview
+        if header is None:
+            preview.errors.append(RowError(None, "", _("The file is empty.")))
+            return preview
+        positions = _header_positions(kind, header)
+        preview.present = frozenset(positions)
+        missing = [column for column in REQUIRED[kind] if column not in positions]
+        if missing:
+            for column in missing:
+                preview.errors.append(RowError(1, column, _("Required column %(column)s is "
+                                                            "missing from the header row.")
+                                               % {"column": column}))
+            return preview
+        records = _records(table, positions, progress, progress_every)
+        try:
+            if kind == ImportKind.ORGANIZATIONS:
+                _validate_organizations(preview, records)
+            else:
+                _validate_units(preview, records)
+        except FileRejected as exc:
+            preview.rows = []
+            preview.errors.append(RowError(None, "", str(exc)))
     if not preview.rows and not preview.errors:
         preview.errors.append(RowError(None, "", _("The file has no data rows.")))
     return preview
+
+
+def existing_count(kind, codes) -> int:
+    """How many of ``codes`` are already registered (organisations or service units)."""
+    from gecc.registry.models import Organization, ServiceUnit
+
+    model = Organization if kind == ImportKind.ORGANIZATIONS else ServiceUnit
+    found = 0
+    for start in range(0, len(codes), 5000):
+        found += model.objects.filter(code__in=codes[start:start + 5000]).count()
+    return found
+
+
+def _json_cell(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, str | int) else str(value)
+
+
+def preview_table(preview, limit=PREVIEW_ROWS):
+    """The header and first rows of a valid preview, in the file's column names, as JSON
+    values (each row starts with its spreadsheet row number)."""
+    key_of = {"organization_code": "code", "unit_code": "code"}
+    columns = [c for c in COLUMNS[ImportKind(preview.kind)] if c in preview.present]
+    rows = [[row["_row"]] + [_json_cell(row.get(key_of.get(c, c))) for c in columns]
+            for row in preview.rows[:limit]]
+    return columns, rows
+
+
+def errors_from_dicts(items):
+    """``RowError`` objects back from their ``as_dict()`` form (as an ImportJob keeps them)."""
+    return [RowError(item.get("row"), item.get("column", ""), item.get("message", ""),
+                     item.get("value", "")) for item in items]
 
 
 # Writing ------------------------------------------------------------------------------

@@ -26,10 +26,39 @@ MAX_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
 # as Windows-874 turns its accented letters into such marks after a Latin letter, a digit or
 # a space: "Café" reads "Caf\u0e49".
 STRAY_THAI_MARK = re.compile(r"(?<![\u0e01-\u0e4f])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+# A compressed XLSX row takes at least this many bytes; used only when a sheet has no size.
+XLSX_BYTES_PER_ROW = 50
 
 
 class FileRejected(Exception):
     """The file as a whole cannot be read."""
+
+
+class Table:
+    """The rows of an uploaded table (header first) and a rough count of the data rows after
+    the header, for a progress bar; iterate it once, then ``close()`` it."""
+
+    def __init__(self, rows, estimated_rows, close=None):
+        self._rows = iter(rows)
+        self.estimated_rows = max(int(estimated_rows or 0), 0)
+        self._close = close
+
+    def __iter__(self):
+        return self._rows
+
+    def __next__(self):
+        return next(self._rows)
+
+    def close(self):
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 def _file_size(file):
@@ -77,7 +106,7 @@ def file_name(file):
     return Path(getattr(file, "name", "") or "").name
 
 
-def _xlsx_rows(data):
+def _xlsx_table(data):
     import openpyxl
 
     not_a_workbook = FileRejected(_("The file is not a readable XLSX workbook."))
@@ -87,13 +116,19 @@ def _xlsx_rows(data):
         raise not_a_workbook from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        size = sheet.max_row  # from the sheet's <dimension>; None when it has none
     except Exception:  # noqa: BLE001 - any failure means the archive is not a workbook
         raise not_a_workbook from None
-    try:
-        sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
+    estimated = size - 1 if size and size > 1 else len(data) // XLSX_BYTES_PER_ROW
+
+    def rows():
+        try:
+            yield from sheet.iter_rows(values_only=True)
+        finally:
+            workbook.close()
+
+    return Table(rows(), estimated, close=workbook.close)
 
 
 def _decode(data):
@@ -117,7 +152,7 @@ def _decode(data):
     return text
 
 
-def _csv_rows(data):
+def _csv_table(data):
     if any(data.startswith(magic) for magic in BINARY_MAGIC) or b"\x00" in data[:8192]:
         raise FileRejected(_("Unknown file type: upload an XLSX workbook or a CSV file."))
     text = _decode(data)
@@ -126,14 +161,16 @@ def _csv_rows(data):
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return Table(csv.reader(io.StringIO(text, newline=""), dialect), lines - 1)
 
 
-def read_table(data):
-    """Rows of cell values from XLSX or CSV bytes, header first."""
+def open_table(data) -> Table:
+    """The rows of cell values in XLSX or CSV bytes, header first. Raises ``FileRejected``
+    for a file that is not a workbook or not text in an accepted encoding."""
     if data.startswith(ZIP_MAGIC):
-        return _xlsx_rows(data)
-    return _csv_rows(data)
+        return _xlsx_table(data)
+    return _csv_table(data)
 
 
 def cell(value) -> str:

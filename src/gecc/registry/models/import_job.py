@@ -16,8 +16,10 @@ class ImportJobQuerySet(RoleScopedQuerySet):
 
 
 class ImportJob(models.Model):
-    """One uploaded registry file being imported in the background
-    (``gecc.registry.tasks.import_file_task``)."""
+    """One uploaded registry file: checked row by row (``validating``, by
+    ``gecc.registry.tasks.validate_file_task``, which keeps the preview here), waiting for
+    confirmation, then imported (``pending`` → ``running`` → ``succeeded``/``failed``, by
+    ``gecc.registry.tasks.import_file_task``). ``progress`` is that of the current step."""
 
     file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
@@ -29,6 +31,12 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    # What the check of every row found, shown before the import is confirmed.
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    to_create_count = models.PositiveIntegerField(_("new"), default=0)
+    to_update_count = models.PositiveIntegerField(_("already registered"), default=0)
+    preview = models.JSONField(_("preview"), default=dict, blank=True,
+                               help_text=_("The columns and first rows of a valid file."))
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",
