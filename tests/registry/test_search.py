@@ -1,6 +1,11 @@
 import pytest
 
-from gecc.registry.domain.search import normalize_search_text, search_units
+from gecc.registry.domain.search import (
+    normalize_search_text,
+    search_units,
+    similar_units,
+    trigram_word_similarity,
+)
 from gecc.registry.models import ServiceUnit
 from tests.registry.factories import ServiceUnitFactory
 
@@ -66,3 +71,33 @@ def test_search_trigram_index_exists_on_postgresql_only():
         constraints = connection.introspection.get_constraints(cursor, "registry_serviceunit")
     has_index = "registry_serviceunit_search_trgm" in constraints
     assert has_index == (connection.vendor == "postgresql")
+
+
+@pytest.mark.parametrize(
+    ("needle", "text", "expected"),
+    [
+        ("abcd", "xxabcdxx", 1.0),
+        ("abcd", "xxabcexx", 0.5),  # abc found, bcd not
+        ("abcd", "zzzz", 0.0),
+        ("ab", "ab", 1.0),  # shorter than a trigram: the whole string
+        ("", "abc", 0.0),
+    ],
+)
+def test_trigram_word_similarity_is_the_share_of_trigrams_found(needle, text, expected):
+    assert trigram_word_similarity(needle, text) == expected
+
+
+@pytest.mark.django_db
+def test_similar_units_tolerates_a_missing_mark_or_letter_most_similar_first():
+    excise = ServiceUnitFactory(name_th="สำนักงานสรรพสามิตพื้นที่ลำพูน")
+    transport = ServiceUnitFactory(name_th="สำนักงานขนส่งจังหวัดลำพูน")
+    ServiceUnitFactory(name_th="โรงพยาบาลแม่ทา")
+    assert list(similar_units(ServiceUnit.objects.all(), "สรรพสามต")) == [excise]
+    assert list(similar_units(ServiceUnit.objects.all(), "สำนักงานขนสงจังหวัด")) == [transport]
+
+
+@pytest.mark.django_db
+def test_similar_units_finds_nothing_for_short_or_unrelated_text():
+    ServiceUnitFactory(name_th="สำนักงานขนส่งจังหวัดลำพูน")
+    assert similar_units(ServiceUnit.objects.all(), "ขน").count() == 0
+    assert similar_units(ServiceUnit.objects.all(), "zzzzzz").count() == 0

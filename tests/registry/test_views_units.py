@@ -97,13 +97,15 @@ def test_unit_list_shows_an_empty_state(client, staff):
     assert "พบ 0 หน่วยบริการ" in response.content.decode()
 
 
+@pytest.mark.parametrize("params", [{}, {"q": "ศูนย์ บริการ"}, {"q": "ศูนย์บริกาทดสอบ"}],
+                         ids=["no-search", "search", "similar"])
 @pytest.mark.parametrize("role", ["secretariat", "coordinator"])
-def test_unit_list_query_count_does_not_grow_with_rows(client, login_as, role):
+def test_unit_list_query_count_does_not_grow_with_rows(client, login_as, role, params):
     user = login_as(role)
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(LIST).status_code == 200
+            assert client.get(LIST, params).status_code == 200
         return len(queries)
 
     ServiceUnitFactory(coordinators=[user])
@@ -112,8 +114,33 @@ def test_unit_list_query_count_does_not_grow_with_rows(client, login_as, role):
     ServiceUnitFactory(coordinators=[user], organization=org)
     ServiceUnitFactory(coordinators=[user], subdistrict_id="100101", postcode="10200")
     three = count_queries()
-    assert len(client.get(LIST).context["units"]) == 3
+    assert len(client.get(LIST, params).context["units"]) == 3
     assert one == three
+
+
+def test_unit_list_falls_back_to_similar_names_when_nothing_contains_the_text(client, staff):
+    excise = ServiceUnitFactory(code="LPN-EXC-01", name_th="สำนักงานสรรพสามิตพื้นที่ลำพูน")
+    ServiceUnitFactory(code="LPN-DLT-01", name_th="สำนักงานขนส่งจังหวัดลำพูน")
+    response = client.get(LIST, {"q": "สรรพสามต"})  # the vowel mark ิ left out
+    assert listed_codes(response) == [excise.code]
+    html = response.content.decode()
+    assert 'data-testid="similar-results"' in html
+    assert "ไม่พบหน่วยบริการที่มีคำว่า “สรรพสามต”" in html
+    assert 'data-testid="export-xlsx"' not in html
+
+
+def test_unit_list_exact_match_shows_no_similar_results(client, staff):
+    ServiceUnitFactory(code="LPN-EXC-01", name_th="สำนักงานสรรพสามิตพื้นที่ลำพูน")
+    ServiceUnitFactory(code="LPN-EXC-02", name_th="สำนักงานสรรพสามิตพื้นที่ลำปาง")
+    response = client.get(LIST, {"q": "สรรพสามิตพื้นที่ลำพูน"})
+    assert listed_codes(response) == ["LPN-EXC-01"]
+    assert 'data-testid="similar-results"' not in response.content.decode()
+
+
+def test_unit_list_similar_results_keep_the_other_filters(client, staff):
+    ServiceUnitFactory(code="IN", name_th="สำนักงานสรรพสามิตพื้นที่ลำพูน")
+    ServiceUnitFactory(code="OUT", name_th="สำนักงานสรรพสามิตพื้นที่ลำพูน", is_active=False)
+    assert listed_codes(client.get(LIST, {"q": "สรรพสามต"})) == ["IN"]
 
 
 def test_unit_list_shows_a_coordinator_only_their_units(client, login_as):
@@ -241,6 +268,30 @@ def test_unit_update_by_its_coordinator_logs_only_changed_fields(client, login_a
     entry = AuditEntry.objects.get(action="unit.updated")
     assert entry.data["before"] == {"phone": "053 111 222"}
     assert entry.data["after"] == {"phone": "053 999 000"}
+
+
+def test_unit_update_by_its_coordinator_cannot_move_it_to_another_organization(
+        client, login_as):
+    user = login_as("coordinator")
+    unit = ServiceUnitFactory(coordinators=[user])
+    original = unit.organization
+    data = unit_form_data(organization=OrganizationFactory(), code=unit.code,
+                          name_th="ชื่อใหม่", unit_type=unit.unit_type)
+    response = client.post(reverse("registry:unit.update", args=[unit.code]), data)
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert (unit.organization, unit.name_th) == (original, "ชื่อใหม่")
+
+
+def test_unit_update_by_the_secretariat_can_move_it_to_another_organization(
+        client, secretariat):
+    unit = ServiceUnitFactory()
+    other = OrganizationFactory()
+    data = unit_form_data(organization=other, code=unit.code, unit_type=unit.unit_type)
+    assert client.post(reverse("registry:unit.update", args=[unit.code]),
+                       data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.organization == other
 
 
 def test_unit_update_form_preselects_the_address(client, secretariat):

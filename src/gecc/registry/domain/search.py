@@ -6,10 +6,17 @@ an upper vowel, a tone mark after sara am, doubled marks, zero-width spaces and 
 between words. ``normalize_search_text`` maps all of these to one form; the registry keeps
 that form in a ``search_text`` column and ``search_units`` matches a normalised query as a
 substring of it (index-assisted by a pg_trgm GIN index on PostgreSQL).
+
+When a query matches nothing, ``similar_units`` tries trigram matching, so a slip of the
+keyboard (a missing vowel mark, one wrong letter) still finds the unit: the share of the
+query's trigrams found in the record, pg_trgm's ``word_similarity`` on PostgreSQL and the
+same measure in Python (``trigram_word_similarity``) on SQLite.
 """
 
 import re
 import unicodedata
+
+from django.db.models import FloatField, Func, Value
 
 NIKHAHIT = "\u0e4d"
 SARA_AA = "\u0e32"
@@ -63,3 +70,49 @@ def search_organizations(queryset, text):
     if not needle:
         return queryset
     return queryset.filter(search_text__contains=needle)
+
+
+# A query must share at least this share of its trigrams with a record to be "similar".
+SIMILARITY_THRESHOLD = 0.5
+# Shorter queries have too few trigrams for similarity to mean anything.
+SIMILARITY_MIN_LENGTH = 4
+
+
+def trigrams(text):
+    return {text[i:i + 3] for i in range(max(len(text) - 2, 1))}
+
+
+def trigram_word_similarity(needle, text):
+    """The share of ``needle``'s trigrams that occur in ``text`` (0 to 1); the SQLite twin
+    of pg_trgm's ``word_similarity``. Both strings are already normalised."""
+    if not needle or not text:
+        return 0.0
+    wanted = trigrams(needle)
+    return sum(1 for gram in wanted if gram in text) / len(wanted)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """``connection_created`` receiver: give each SQLite connection the similarity function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "gecc_word_similarity", 2, trigram_word_similarity, deterministic=True)
+
+
+class WordSimilarity(Func):
+    output_field = FloatField()
+    function = "gecc_word_similarity"
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="word_similarity",
+                              **extra_context)
+
+
+def similar_units(queryset, text):
+    """Units whose code or names are close to ``text`` (trigram similarity), most similar
+    first; an empty queryset for queries too short to judge."""
+    needle = normalize_search_text(text)
+    if len(needle) < SIMILARITY_MIN_LENGTH:
+        return queryset.none()
+    return (queryset.alias(similarity=WordSimilarity(Value(needle), "search_text"))
+            .filter(similarity__gte=SIMILARITY_THRESHOLD).order_by("-similarity", "code"))

@@ -49,13 +49,15 @@ class UnitFilterForm(forms.Form):
             return self.cleaned_data.get(name) or ""
         return self.cleaned_data.get(name, "") or ""
 
-    def filter(self, queryset):
-        from gecc.registry.domain.search import search_units
+    def filter(self, queryset, *, similar=False):
+        """The filtered units; ``similar`` matches the search box by trigram similarity
+        (most similar first) instead of as a substring."""
+        from gecc.registry.domain.search import search_units, similar_units
 
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("q"):
-            queryset = search_units(queryset, data["q"])
+            queryset = (similar_units if similar else search_units)(queryset, data["q"])
         if data.get("province"):
             queryset = queryset.filter(province_id=data["province"])
         if data.get("organization"):
@@ -143,11 +145,15 @@ class ServiceUnitForm(forms.ModelForm):
             "services": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, organizations=None, **kwargs):
+    def __init__(self, *args, organizations=None, keep_organization=False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # The code is what other records and files refer to: it never changes here.
             self.fields["code"].disabled = True
+        if keep_organization and self.instance.pk:
+            # A unit's coordinator edits its details; moving it to another body is the
+            # secretariat's decision.
+            self.fields["organization"].disabled = True
         organizations = organizations if organizations is not None else Organization.objects
         queryset = organizations.filter(is_active=True)
         if self.instance.pk and self.instance.organization_id:

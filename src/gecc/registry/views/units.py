@@ -110,6 +110,8 @@ class ServiceUnitListView(RegistryAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        if self.filter_form.value("q") and not context["paginator"].count:
+            context.update(self.similar_page())
         context.update({
             "filter_form": self.filter_form,
             "sort": self.sort,
@@ -120,6 +122,16 @@ class ServiceUnitListView(RegistryAccessMixin, ListView):
             "can_import": user.has_perm("registry.import"),
         })
         return context
+
+
+    def similar_page(self):
+        """Nothing contains the search text: list the units whose names are close to it."""
+        queryset = self.filter_form.filter(visible_units(self.request.user), similar=True)
+        queryset = queryset.select_related("organization", "province", "district",
+                                           "subdistrict")
+        paginator, page, units, is_paginated = self.paginate_queryset(queryset, PAGE_SIZE)
+        return {"paginator": paginator, "page_obj": page, "is_paginated": is_paginated,
+                "units": units, "object_list": units, "similar_results": True}
 
 
 class ServiceUnitExportView(RegistryAccessMixin, View):
@@ -184,14 +196,17 @@ class ServiceUnitUpdateView(RegistryAccessMixin, View):
             raise PermissionDenied
         return unit
 
+    def form(self, unit, data=None):
+        return ServiceUnitForm(data, instance=unit,
+                               keep_organization=not is_secretariat(self.request.user))
+
     def get(self, request, code):
         unit = self.get_unit()
-        return render(request, self.template_name,
-                      {"form": ServiceUnitForm(instance=unit), "unit": unit})
+        return render(request, self.template_name, {"form": self.form(unit), "unit": unit})
 
     def post(self, request, code):
         unit = self.get_unit()
-        form = ServiceUnitForm(request.POST, instance=unit)
+        form = self.form(unit, request.POST)
         if form.is_valid():
             unit = save_unit_with_audit(form, actor=request.user, request=request)
             messages.success(request, _("The changes were saved."))
