@@ -1,4 +1,6 @@
-"""A coordinator takes a new draft to submitted: autosaved answers, one PDF, submit."""
+"""A coordinator takes a new draft to submitted (autosaved answers, one PDF, submit); the
+secretariat then reviews that same application, opens its evidence and accepts it, and the
+coordinator sees the result."""
 
 import re
 
@@ -6,6 +8,8 @@ from playwright.sync_api import expect
 
 from gecc.applications.models import Answer, Application
 from tests.applications.factories import make_round
+from tests.browser.conftest import TABLET
+from tests.browser.test_desk_review import sign_in_verified
 from tests.factories import UserFactory
 from tests.registry.factories import ServiceUnitFactory
 
@@ -26,7 +30,8 @@ def open_round_now(secretariat):
                       announcement_at=now + 110 * day)
 
 
-def test_portal_coordinator_from_draft_to_submitted(tablet_page, sign_in, settings, tmp_path):
+def test_portal_coordinator_submits_and_the_secretariat_accepts(
+        tablet_page, sign_in, settings, tmp_path, browser_page_factory, live_server):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = tablet_page
     secretariat = UserFactory(roles=["secretariat"])
@@ -65,3 +70,27 @@ def test_portal_coordinator_from_draft_to_submitted(tablet_page, sign_in, settin
     page.get_by_test_id("confirm-submit").click()
     expect(page.get_by_test_id("state")).to_have_text("ยื่นแล้ว")
     assert Application.objects.get(pk=application.pk).state == "submitted"
+
+    # The secretariat, on another device, finds the application and its evidence.
+    desk = sign_in_verified(browser_page_factory(viewport=TABLET, base_url=live_server.url),
+                            live_server, secretariat)
+    desk.goto("/applications/review/")
+    desk.get_by_role("link", name=unit.name_th).click()
+    desk.wait_for_url(f"**/applications/review/{application.pk}/")
+    evidence = desk.get_by_test_id("answer-P1.1").get_by_test_id("evidence-link")
+    expect(evidence).to_have_text("ลานจอดรถ.pdf")
+    download = desk.request.get(evidence.get_attribute("href"))  # with the page's session
+    assert (download.status, download.body()) == (200, PDF)
+    form = desk.get_by_test_id("screening-form")
+    for box in form.locator("input[type=checkbox]").all():
+        box.check()
+    desk.get_by_test_id("screening-save").click()
+    desk.get_by_test_id("screening-complete").wait_for()
+    desk.get_by_test_id("action-accept").click()
+    desk.get_by_test_id("confirm").click()
+    expect(desk.get_by_test_id("application-state")).to_have_text("ผ่านการตรวจสอบเอกสาร รอตรวจประเมินในพื้นที่")
+    assert Application.objects.get(pk=application.pk).state == "accepted"
+
+    # Back on the unit's tablet, the coordinator sees the decision.
+    page.reload()
+    expect(page.get_by_test_id("state")).to_have_text("ผ่านการตรวจสอบเอกสาร รอตรวจประเมินในพื้นที่")
