@@ -25,8 +25,13 @@ install: $(STAMP) messages
 makemessages: $(STAMP)
 	$(MANAGE) app_messages $(APP)
 
+# GNU gettext's msgfmt when installed; otherwise the same catalogues compiled with polib.
 messages: $(STAMP)
-	cd src/gecc && ../../$(PY) ../../manage.py compilemessages --verbosity 0
+	@if command -v msgfmt >/dev/null; then \
+		cd src/gecc && ../../$(PY) ../../manage.py compilemessages --verbosity 0; \
+	else \
+		$(PY) scripts/compile_messages.py; \
+	fi
 
 demo: install
 	mkdir -p data

@@ -34,3 +34,19 @@ def test_thai_catalogue_keeps_placeholders(path):
         if any(sorted(set(placeholder.findall(text))) != expected for text in translations):
             broken.append(entry.msgid)
     assert broken == []
+
+
+def test_catalogues_compile_without_gettext(tmp_path):
+    """``make messages`` on a machine without msgfmt compiles with polib: the result must be
+    a catalogue gettext reads, translating singulars and plurals."""
+    import gettext
+
+    po = polib.pofile(str(SRC / "applications/locale/th/LC_MESSAGES/django.po"))
+    mo_path = tmp_path / "django.mo"
+    po.save_as_mofile(str(mo_path))
+    with mo_path.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    single = next(e for e in po.translated_entries() if not e.msgid_plural and e.msgid)
+    plural = next(e for e in po.translated_entries() if e.msgid_plural)
+    assert catalogue.gettext(single.msgid) == single.msgstr
+    assert catalogue.ngettext(plural.msgid, plural.msgid_plural, 5) == plural.msgstr_plural[0]
