@@ -41,6 +41,8 @@ CASES = {
                              "not_integer"),
     "revision zero": (_set((["edition", "revision"], 0)), "edition.revision", "not_positive"),
     "name without thai": (_set((["edition", "name_th"], "Test")), "edition.name_th", "no_thai"),
+    "bad locale": (_set((["edition", "locale"], "Thai language")), "edition.locale",
+                   "bad_locale"),
     "bad status": (_set((["edition", "status"], "draft")), "edition.status", "bad_choice"),
     "unit type duplicate": (_set((["unit_types", 1, "code"], "province")),
                             "unit_types[1].code", "duplicate"),

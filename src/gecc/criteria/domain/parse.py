@@ -74,6 +74,7 @@ MESSAGES = {
     "unknown_unit_type": lambda: _("refers to a unit type that does not exist"),
     "met_required": lambda: _("a mandatory item needs the score that counts as met"),
     "off_scale": lambda: _("is not a point on the item's scale"),
+    "bad_locale": lambda: _("must be a language code such as th or th-TH"),
     "level_order": lambda: _("levels must be ordered from lowest to highest: the minimum "
                              "overall percentage is lower than the previous level's"),
 }
@@ -232,6 +233,7 @@ def _percent_map(errors, data, path, known, unknown_code):
 
 
 ROOT_FIELDS = {"edition", "unit_types", "scales", "default_scale", "levels", "categories"}
+LOCALE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 META_FIELDS = {"standard", "label", "revision", "locale", "name_th", "name_en", "status"}
 SCALE_FIELDS = {"code", "points"}
 POINT_FIELDS = {"value", "label_th", "label_en"}
@@ -259,6 +261,8 @@ def parse_edition(data) -> Edition:
     if revision is not None and revision <= 0 and meta.has("revision"):
         errors.add(meta.p("revision"), "not_positive")
     locale = meta.text("locale") or "th"
+    if not LOCALE.fullmatch(locale):
+        errors.add(meta.p("locale"), "bad_locale")
     name_th = meta.text("name_th", thai=True)
     name_en = meta.text("name_en", required=True)
     status = meta.choice("status", STATUSES)
