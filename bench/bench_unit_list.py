@@ -108,9 +108,10 @@ def run(args):
         assert response.status_code == 200
 
     if args.by_shape:
-        slowest = sorted(by_shape.items(), key=lambda item: -max(item[1]))[:5]
+        slowest = sorted(by_shape.items(), key=lambda item: -statistics.median(item[1]))[:8]
         for index, values in slowest:
-            print(f"  {max(values):7.1f} ms max  {shapes[index]}")
+            print(f"  {statistics.median(values):7.1f} ms median {max(values):7.1f} ms max "
+                  f"({len(values)} requests)  {shapes[index]}")
             with CaptureQueriesContext(connection) as queries:
                 client.get("/registry/units/", shapes[index])
             for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:2]:

@@ -67,12 +67,18 @@ def test_unit_list_filters_by_province_organisation_type_and_status(client, staf
 
 
 def test_unit_list_orders_by_clicked_column(client, staff):
-    ServiceUnitFactory(code="A", name_th="ข", subdistrict_id="100101", postcode="10200")
-    ServiceUnitFactory(code="B", name_th="ก")
+    from gecc.geography.models import Subdistrict
+
+    krabi = Subdistrict.objects.filter(district__province_id="81").order_by("code").first()
+    ServiceUnitFactory(code="A", name_th="ข", subdistrict_id=krabi.code,
+                       postcode=krabi.postcodes.split(",")[0])
+    ServiceUnitFactory(code="B", name_th="ก")  # in ลำพูน (51)
     assert listed_codes(client.get(LIST, {"sort": "name"})) == ["B", "A"]
     assert listed_codes(client.get(LIST, {"sort": "-code"})) == ["B", "A"]
-    # กรุงเทพมหานคร sorts before ลำพูน
-    assert listed_codes(client.get(LIST, {"sort": "province"})) == ["A", "B"]
+    # Provinces in DOPA code order, as official lists give them: ลำพูน (51) before
+    # กระบี่ (81), although กระบี่ comes first in the alphabet.
+    assert listed_codes(client.get(LIST, {"sort": "province"})) == ["B", "A"]
+    assert listed_codes(client.get(LIST, {"sort": "-province"})) == ["A", "B"]
     assert listed_codes(client.get(LIST, {"sort": "nonsense"})) == ["A", "B"]
 
 

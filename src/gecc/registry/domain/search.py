@@ -9,14 +9,15 @@ substring of it (index-assisted by a pg_trgm GIN index on PostgreSQL).
 
 When a query matches nothing, ``similar_units`` tries trigram matching, so a slip of the
 keyboard (a missing vowel mark, one wrong letter) still finds the unit: the share of the
-query's trigrams found in the record, pg_trgm's ``word_similarity`` on PostgreSQL and the
-same measure in Python (``trigram_word_similarity``) on SQLite.
+query's trigrams found in the record, computed in SQL on either database.
 """
 
+import functools
+import math
 import re
 import unicodedata
 
-from django.db.models import FloatField, Func, Value
+from django.db.models import Case, IntegerField, Q, Value, When
 
 NIKHAHIT = "\u0e4d"
 SARA_AA = "\u0e32"
@@ -76,43 +77,39 @@ def search_organizations(queryset, text):
 SIMILARITY_THRESHOLD = 0.5
 # Shorter queries have too few trigrams for similarity to mean anything.
 SIMILARITY_MIN_LENGTH = 4
+# Longer queries are cut to this many characters for the similarity search.
+SIMILARITY_MAX_LENGTH = 40
 
 
-def trigrams(text):
-    return {text[i:i + 3] for i in range(max(len(text) - 2, 1))}
+@functools.lru_cache(maxsize=256)
+def trigrams(text) -> frozenset:
+    return frozenset(text[i:i + 3] for i in range(max(len(text) - 2, 1)))
 
 
 def trigram_word_similarity(needle, text):
-    """The share of ``needle``'s trigrams that occur in ``text`` (0 to 1); the SQLite twin
-    of pg_trgm's ``word_similarity``. Both strings are already normalised."""
+    """The share of ``needle``'s trigrams that occur in ``text`` (0 to 1), both normalised:
+    what ``similar_units`` computes in SQL, for one pair."""
     if not needle or not text:
         return 0.0
     wanted = trigrams(needle)
     return sum(1 for gram in wanted if gram in text) / len(wanted)
 
 
-def register_sqlite_functions(sender, connection, **kwargs):
-    """``connection_created`` receiver: give each SQLite connection the similarity function."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "gecc_word_similarity", 2, trigram_word_similarity, deterministic=True)
-
-
-class WordSimilarity(Func):
-    output_field = FloatField()
-    function = "gecc_word_similarity"
-    arity = 2
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="word_similarity",
-                              **extra_context)
-
-
 def similar_units(queryset, text):
-    """Units whose code or names are close to ``text`` (trigram similarity), most similar
-    first; an empty queryset for queries too short to judge."""
-    needle = normalize_search_text(text)
+    """Units whose code or names are close to ``text``: at least ``SIMILARITY_THRESHOLD`` of
+    the query's trigrams occur in the record (``trigram_word_similarity``), most similar
+    first; an empty queryset for queries too short to judge. The share is computed in SQL,
+    the same on SQLite and PostgreSQL; on PostgreSQL the pg_trgm index serves the
+    substring tests."""
+    needle = normalize_search_text(text)[:SIMILARITY_MAX_LENGTH]
     if len(needle) < SIMILARITY_MIN_LENGTH:
         return queryset.none()
-    return (queryset.alias(similarity=WordSimilarity(Value(needle), "search_text"))
-            .filter(similarity__gte=SIMILARITY_THRESHOLD).order_by("-similarity", "code"))
+    grams = sorted(trigrams(needle))
+    any_gram, shared = Q(), []
+    for gram in grams:
+        any_gram |= Q(search_text__contains=gram)
+        shared.append(Case(When(search_text__contains=gram, then=Value(1)), default=Value(0),
+                           output_field=IntegerField()))
+    needed = math.ceil(SIMILARITY_THRESHOLD * len(grams))
+    return (queryset.filter(any_gram).alias(shared_trigrams=sum(shared[1:], start=shared[0]))
+            .filter(shared_trigrams__gte=needed).order_by("-shared_trigrams", "code"))

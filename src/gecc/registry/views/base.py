@@ -13,7 +13,8 @@ can_browse_registry = is_staff_member | is_coordinator
 ORDERINGS = {
     "code": ("code",),
     "name": ("name_th", "code"),
-    "province": ("province__name_th", "name_th", "code"),
+    # Provinces in the official DOPA code order (as government lists give them), then name.
+    "province": ("province_id", "name_th", "code"),
 }
 
 

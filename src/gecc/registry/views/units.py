@@ -3,6 +3,7 @@ export, and the htmx endpoint feeding the province → district → subdistrict 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -125,12 +126,14 @@ class ServiceUnitListView(RegistryAccessMixin, ListView):
 
 
     def similar_page(self):
-        """Nothing contains the search text: list the units whose names are close to it."""
+        """Nothing contains the search text: list the units closest to it, the most similar
+        first, one page of them (no count of all the near matches: that would score every
+        row twice)."""
         queryset = self.filter_form.filter(visible_units(self.request.user), similar=True)
-        queryset = queryset.select_related("organization", "province", "district",
-                                           "subdistrict")
-        paginator, page, units, is_paginated = self.paginate_queryset(queryset, PAGE_SIZE)
-        return {"paginator": paginator, "page_obj": page, "is_paginated": is_paginated,
+        units = list(queryset.select_related("organization", "province", "district",
+                                             "subdistrict")[:PAGE_SIZE])
+        paginator = Paginator(units, PAGE_SIZE)
+        return {"paginator": paginator, "page_obj": paginator.page(1), "is_paginated": False,
                 "units": units, "object_list": units, "similar_results": True}
 
 
