@@ -3,12 +3,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.common.urls import reverse_one
 from gecc.evidence.enums import EvidenceKind, EvidenceStatus
 
 
@@ -104,10 +104,10 @@ class EvidenceFile(models.Model):
         return EvidenceStatus(self.status).label
 
     def get_download_url(self):
-        return reverse("evidence:file.download", kwargs={"public_id": self.public_id})
+        return reverse_one("evidence:file.download", public_id=self.public_id)
 
     def get_replace_url(self):
-        return reverse("evidence:file.replace", kwargs={"public_id": self.public_id})
+        return reverse_one("evidence:file.replace", public_id=self.public_id)
 
     def get_remove_url(self):
-        return reverse("evidence:file.remove", kwargs={"public_id": self.public_id})
+        return reverse_one("evidence:file.remove", public_id=self.public_id)

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from gecc.applications.domain import (
     save_answer,
 )
 from gecc.applications.models import Answer, ReviewComment
+from gecc.common.urls import reverse_one
 from gecc.evidence.models import current_evidence_prefetch
 
 from .base import PortalView, get_answer, get_application
@@ -62,7 +62,7 @@ def decorate(answer, points, default_scale, *, choice=None, explanation=None):
 
 
 def answer_url(answer) -> str:
-    return (reverse("portal:application.assessment", kwargs={"pk": answer.application_id})
+    return (reverse_one("portal:application.assessment", pk=answer.application_id)
             + f"#item-{answer.item.ref}")
 
 
