@@ -118,6 +118,35 @@ def test_locked_version_nodes_cannot_change(make_user):
     assert str(version.nodes.get(ref="P1.1").weight) == "2.0000"
 
 
+def test_locked_version_is_guarded_by_the_database_too(make_user):
+    """bulk_create and raw SQL pass by the ORM guards; the triggers stop them."""
+    from django.db import DatabaseError, connection, transaction
+
+    version = lock_edition(load_edition(small_document()).version, make_user("secretariat"))
+    node = version.nodes.get(ref="P1.1")
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE criteria_node SET weight = 5 WHERE id = %s", [node.pk])
+    extra = Node(version=version, parent=node.parent, kind=node.kind, ref="P1.9",
+                 position=99, text_th="ข้อเพิ่ม", weight=1)
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        Node.objects.bulk_create([extra])
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE criteria_editionversion SET name_en = %s WHERE id = %s",
+                       ["Changed", version.pk])
+    assert str(version.nodes.get(ref="P1.1").weight) == "2.0000"
+    assert not version.nodes.filter(ref="P1.9").exists()
+
+
+def test_unlocked_version_nodes_can_still_be_written_in_bulk():
+    version = load_edition(small_document()).version
+    node = version.nodes.get(ref="P1.1")
+    node.weight = 5
+    Node.objects.bulk_update([node], ["weight"])
+    assert str(version.nodes.get(ref="P1.1").weight) == "5.0000"
+
+
 def test_unlocked_version_can_be_deleted():
     version = load_edition(small_document()).version
     delete_version(version, None)
