@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gecc.applications.domain import (
     accept_for_site_visit,
@@ -166,6 +166,23 @@ def test_return_deadline_after_the_desk_review_end_is_refused(application, coord
     assert Application.objects.get(pk=application.pk).state == S.RETURNED
 
 
+@pytest.mark.parametrize(("days_after", "allowed"), [(0, True), (1, False)])
+def test_return_deadline_given_as_a_date_may_be_the_last_day_of_the_desk_review(
+        application, coordinator, secretariat, days_after, allowed):
+    answer_all(application)
+    submit_application(application, coordinator, now=DURING)
+    review_end = application.round.desk_review_end_at  # 30 April 2569, 16:30
+    day = timezone.localtime(review_end).date() + datetime.timedelta(days=days_after)
+    if allowed:
+        return_for_correction(application, secretariat, day, now=DURING)
+        # that day counts until the desk review ends, not until midnight
+        assert Application.objects.get(pk=application.pk).return_deadline == review_end
+    else:
+        with pytest.raises(ValidationError):
+            return_for_correction(application, secretariat, day, now=DURING)
+        assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
 @pytest.mark.parametrize("decide", [
     lambda app, actor: accept_for_site_visit(app, actor),
     lambda app, actor: reject(app, actor, "ไม่ผ่าน"),
@@ -174,18 +191,48 @@ def test_return_deadline_after_the_desk_review_end_is_refused(application, coord
 ], ids=["accept", "reject", "return"])
 def test_desk_review_decisions_are_refused_once_the_site_visits_began(
         application, coordinator, secretariat, decide):
-    from gecc.rounds.domain import advance_phase
+    """A round cannot reach its site visits with an undecided application (see below); if
+    one did (a round moved on before that rule), the decisions are still refused."""
+    from gecc.rounds.models import Round
 
     answer_all(application)
     submit_application(application, coordinator, now=DURING)
-    round_obj = application.round
-    advance_phase(round_obj, secretariat)  # desk review: decisions still allowed
-    advance_phase(round_obj, secretariat)  # site visits
+    Round.objects.filter(pk=application.round_id).update(phase="site_visits")
+    application.round.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         decide(application, secretariat)
     assert exc.value.code == "desk_review_over"
     assert "การตรวจเอกสาร" in exc.value.messages[0]
     assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+def test_the_site_visits_cannot_begin_while_applications_await_a_decision(
+        round_obj, coordinator, secretariat):
+    from gecc.rounds.domain import advance_phase
+    from gecc.rounds.models import Round
+
+    waiting = answer_all(make_application(round_obj, ServiceUnitFactory(), coordinator))
+    submit_application(waiting, coordinator, now=DURING)
+    returned = answer_all(make_application(round_obj, ServiceUnitFactory(), coordinator))
+    submit_application(returned, coordinator, now=DURING)
+    return_for_correction(returned, secretariat, DURING + datetime.timedelta(days=5),
+                          now=DURING)
+    make_application(round_obj, ServiceUnitFactory(), coordinator)  # a draft: no matter
+    advance_phase(round_obj, secretariat)  # to the desk review: allowed
+    with pytest.raises(ValidationError) as exc:
+        advance_phase(round_obj, secretariat)
+    message = exc.value.messages[0]
+    assert "ใบสมัคร 2 รายการ" in message
+    assert "ยื่นแล้ว 1" in message and "ส่งกลับให้แก้ไข 1" in message
+    assert Round.objects.get(pk=round_obj.pk).phase == "desk_review"
+    accept_for_site_visit(waiting, secretariat)
+    with pytest.raises(ValidationError) as pending:  # the unit may still send corrections
+        reject(returned, secretariat, "ไม่ส่งแก้ไขภายในกำหนด", now=DURING)
+    assert pending.value.code == "corrections_pending"
+    reject(returned, secretariat, "ไม่ส่งแก้ไขภายในกำหนด",
+           now=returned.return_deadline + SECOND)
+    advance_phase(round_obj, secretariat)
+    assert Round.objects.get(pk=round_obj.pk).phase == "site_visits"
 
 
 def test_desk_review_decisions_are_allowed_in_the_desk_review_phase(

@@ -37,7 +37,9 @@ def run(action, application, actor):
     if action == A.ACCEPT:
         return accept_for_site_visit(application, actor, now=DURING)
     if action == A.REJECT:
-        return reject(application, actor, "เอกสารไม่ครบถ้วน", now=DURING)
+        # a returned application only once its correction deadline has passed
+        now = DEADLINE if application.state == S.RETURNED else DURING
+        return reject(application, actor, "เอกสารไม่ครบถ้วน", now=now)
     return withdraw(application, actor, "ยกเลิกการสมัคร", now=DURING)
 
 
@@ -56,7 +58,8 @@ def test_the_table_covers_the_documented_flow():
     assert TRANSITIONS[(S.SUBMITTED, A.REJECT)] == S.REJECTED
     assert {state for (state, action) in TRANSITIONS if action == A.WITHDRAW} == {
         S.DRAFT, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.ACCEPTED}
-    assert len(TRANSITIONS) == 13
+    assert TRANSITIONS[(S.RETURNED, A.REJECT)] == S.REJECTED
+    assert len(TRANSITIONS) == 14
 
 
 @pytest.mark.parametrize(("state", "action"), sorted(TRANSITIONS))

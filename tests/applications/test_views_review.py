@@ -363,10 +363,9 @@ def test_accept_from_an_outdated_page_is_refused(client, reviewer, app1):
 
 
 def test_accept_after_the_desk_review_shows_why_and_changes_nothing(client, reviewer, app1):
-    from gecc.rounds.domain import advance_phase
+    from gecc.rounds.models import Round
 
-    advance_phase(app1.round, reviewer)
-    advance_phase(app1.round, reviewer)  # the site visits have begun
+    Round.objects.filter(pk=app1.round_id).update(phase="site_visits")
     response = client.post(url_for("accept", app1), {"version": app1.version})
     assert response.status_code == 400
     assert "การตรวจเอกสารของรอบนี้สิ้นสุดแล้ว" in response.content.decode()
@@ -444,3 +443,18 @@ def test_bulk_accept_keeps_a_local_back_address(client, reviewer, app1):
     response = client.post(reverse("applications:review.bulk_accept"),
                            {"ids": [app1.pk], "back": back})
     assert response.context["back"] == back
+
+
+def test_round_advance_page_names_undecided_applications_and_offers_no_confirm(
+        client, reviewer, app1):
+    from gecc.rounds.domain import advance_phase
+
+    advance_phase(app1.round, reviewer)  # to the desk review
+    url = reverse("rounds:round.advance", kwargs={"year": app1.round.year})
+    page = client.get(url)
+    html = page.content.decode()
+    assert "ยังมีใบสมัคร 1 รายการที่รอผลการตรวจเอกสาร (ยื่นแล้ว 1)" in html
+    assert 'data-testid="confirm"' not in html
+    assert client.post(url).status_code == 400
+    app1.round.refresh_from_db()
+    assert app1.round.phase == "desk_review"

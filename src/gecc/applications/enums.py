@@ -42,5 +42,8 @@ DEAD_STATES = frozenset({S.REJECTED, S.WITHDRAWN})
 LIVE_STATES = frozenset(set(S) - DEAD_STATES)
 # Before a decision: the unit may still withdraw.
 WITHDRAWABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.ACCEPTED})
+# Still waiting for a desk-review decision (or for the unit's corrections): a round cannot
+# go on to its site visits while any application stands here.
+UNDECIDED_STATES = frozenset({S.SUBMITTED, S.RETURNED, S.RESUBMITTED})
 # Sent to the secretariat at least once.
 SENT_STATES = frozenset(set(S) - {S.DRAFT})

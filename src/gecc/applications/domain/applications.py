@@ -19,7 +19,7 @@ from gecc.applications.enums import (
 )
 from gecc.applications.models import Answer, Application, ReviewComment
 from gecc.audit.domain import log_action
-from gecc.common.thaidate import format_be
+from gecc.common.thaidate import as_local_date, format_be, format_be_datetime
 
 from .answers import missing_items
 from .errors import ConcurrentEditError
@@ -226,9 +226,14 @@ def return_for_correction(application, actor, deadline, comments=(), *, now=None
         raise ValidationError({"return_deadline": _("The deadline must be in the future.")})
     review_end = current.round.desk_review_end_at
     if review_end is not None and deadline_at > review_end:
-        raise ValidationError({"return_deadline": _(
-            "The deadline must fall within the desk review, which ends on %(date)s.")
-            % {"date": format_be(review_end)}})
+        # A date means that whole day: the desk review's last day is allowed, and then
+        # counts until the desk review ends.
+        last_day = as_local_date(review_end)
+        if isinstance(deadline, datetime.datetime) or deadline > last_day:
+            raise ValidationError({"return_deadline": _(
+                "The deadline must fall within the desk review, which ends on %(date)s.")
+                % {"date": format_be(review_end)}})
+        deadline_at = review_end
     comments = [str(text).strip() for text in comments if str(text).strip()]
     ReviewComment.objects.bulk_create(
         [ReviewComment(application=current, text=text,
@@ -289,12 +294,20 @@ def bulk_accept(applications, actor, *, now=None, request=None) -> BulkOutcome:
 @transaction.atomic
 def reject(application, actor, reason, *, now=None, expected_version=None,
            request=None) -> Application:
-    """The application fails the desk review; the reason is required and sent to the unit."""
+    """The application fails the desk review; the reason is required and sent to the unit.
+    A returned application can be rejected once its correction deadline has passed."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     current = _locked(application, expected_version)
     next_state(current.state, A.REJECT)
     _require_desk_review(current)
+    if (current.state == S.RETURNED and current.return_deadline is not None
+            and now < current.return_deadline):
+        raise ValidationError(
+            _("The unit may send its corrections until %(deadline)s; a returned application "
+              "can be rejected only after that.")
+            % {"deadline": format_be_datetime(current.return_deadline)},
+            code="corrections_pending")
     if not reason:
         raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
     _apply(application, current, A.REJECT, actor,

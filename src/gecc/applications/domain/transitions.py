@@ -21,6 +21,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.RESUBMITTED, A.ACCEPT): S.ACCEPTED,
     (S.SUBMITTED, A.REJECT): S.REJECTED,
     (S.RESUBMITTED, A.REJECT): S.REJECTED,
+    # Corrections that never came: once the deadline has passed (``reject`` checks it).
+    (S.RETURNED, A.REJECT): S.REJECTED,
     **{(state, A.WITHDRAW): S.WITHDRAWN for state in WITHDRAWABLE_STATES},
 }
 

@@ -161,6 +161,19 @@ def close_round(round_obj: Round, actor, *, request=None) -> Round:
     return _set_phase(round_obj, current, RoundPhase.CLOSED, "round.closed", actor, request)
 
 
+# Checks that may hold a round in its phase: ``check(round, new_phase)`` returns the reasons
+# (sentences) it may not move on yet. Apps to the right of ``rounds`` in the import order
+# register theirs in ``AppConfig.ready()`` (applications: every application decided before
+# the site visits), so this module needs to know nothing of them.
+PHASE_CHECKS = []
+
+
+def register_phase_check(check):
+    if check not in PHASE_CHECKS:
+        PHASE_CHECKS.append(check)
+    return check
+
+
 def advance_phase(round_obj: Round, actor, *, request=None) -> Round:
     """Move the round to its next phase. From draft this opens the round (and locks its
     criteria); from announced it closes it."""
@@ -176,5 +189,8 @@ def advance_phase(round_obj: Round, actor, *, request=None) -> Round:
         if current.phase != phase:
             raise RoundError(_("The round changed phase meanwhile; reload and try again."))
         new_phase = PHASE_ORDER[phase_index(phase) + 1]
+        reasons = [reason for check in PHASE_CHECKS for reason in check(current, new_phase)]
+        if reasons:
+            raise RoundError(reasons)
         return _set_phase(round_obj, current, new_phase, "round.phase_changed", actor,
                           request)

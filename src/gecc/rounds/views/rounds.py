@@ -21,6 +21,7 @@ from gecc.rounds.domain import (
     open_round,
     update_round_dates,
 )
+from gecc.rounds.domain.rounds import PHASE_CHECKS
 from gecc.rounds.enums import DATE_FIELDS, PHASE_DATE_FIELDS, PHASE_ORDER, RoundPhase, phase_index
 from gecc.rounds.interfaces.forms import DATE_LABELS, RoundCreateForm, RoundDatesForm
 from gecc.rounds.models import Round
@@ -213,8 +214,6 @@ def consequences(round_obj, target) -> list[str]:
     """What else happens when the round moves to ``target``, in words."""
     lines = []
     if target == RoundPhase.APPLICATIONS:
-        lines.append(_("The criteria version %(version)s is locked for good: it can no "
-                       "longer be changed or deleted.") % {"version": round_obj.edition})
         lines.append(_("Service units can apply between the opening and closing dates."))
     elif target == RoundPhase.DESK_REVIEW:
         lines.append(_("The round no longer accepts applications, whatever the dates say."))
@@ -236,11 +235,16 @@ class RoundPhaseActionView(RoundManageMixin, View):
         if target == RoundPhase.APPLICATIONS:
             missing = [DATE_LABELS[name] for name in DATE_FIELDS[:2]
                        if getattr(round_obj, name) is None]
+        # What holds the round in its phase (e.g. applications still undecided), shown
+        # before the user confirms.
+        blockers = [reason for check in PHASE_CHECKS for reason in check(round_obj, target)
+                    ] if target is not None else []
         return {"round": round_obj, "action": action,
                 "current_label": RoundPhase(round_obj.phase).label,
                 "target_label": RoundPhase(target).label if target else "",
                 "possible": target is not None, "consequences": consequences(round_obj, target),
-                "missing_dates": missing, "errors": list(errors)}
+                "missing_dates": missing, "errors": list(errors) or blockers,
+                "blocked": bool(blockers)}
 
     def get(self, request, year):
         round_obj = get_visible_round(request.user, year)
