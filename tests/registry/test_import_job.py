@@ -57,6 +57,41 @@ def test_validate_file_task_leaves_a_job_that_is_not_validating_alone(make_user)
     assert (job.progress, job.row_count) == (0, 0)
 
 
+def test_validate_file_task_does_not_reopen_a_job_confirmed_meanwhile(make_user,
+                                                                     monkeypatch):
+    """A check delivered twice: the job was confirmed while the second copy was reading."""
+    from gecc.registry.interfaces import importers
+
+    OrganizationFactory(code="BAAC")
+    job = make_job([unit_row()], make_user("secretariat"), ImportStatus.VALIDATING)
+    real = importers.parse_and_validate
+
+    def confirmed_while_reading(*args, **kwargs):
+        result = real(*args, **kwargs)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING)
+        return result
+
+    monkeypatch.setattr(importers, "parse_and_validate", confirmed_while_reading)
+    assert validate_file_task(job.pk) == ImportStatus.PENDING
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.PENDING
+
+
+def test_a_job_still_moves_when_the_broker_cannot_be_reached(make_user, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from gecc.registry.tasks import start_validation
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(validate_file_task, "delay", unreachable)
+    OrganizationFactory(code="BAAC")
+    job = make_job([unit_row()], make_user("secretariat"), ImportStatus.VALIDATING)
+    start_validation(job, "th")
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ImportStatus.AWAITING_CONFIRMATION, 1)
+
+
 def test_import_job_runs_to_success_with_counts(make_user):
     OrganizationFactory(code="BAAC")
     job = make_job([unit_row(), unit_row(unit_code="U2")], make_user("secretariat"))
@@ -92,3 +127,23 @@ def test_import_jobs_are_visible_to_secretariat_only(make_user):
     job = make_job([unit_row()], make_user("secretariat"))
     assert list(ImportJob.objects.visible_to(make_user("secretariat"))) == [job]
     assert list(ImportJob.objects.visible_to(make_user("assessor"))) == []
+
+
+def test_migration_closes_jobs_left_waiting_without_a_stored_check(make_user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "gecc.registry.migrations.0006_fail_unchecked_waiting_jobs")
+    OrganizationFactory(code="BAAC")
+    user = make_user("secretariat")
+    old = make_job([unit_row()], user, ImportStatus.AWAITING_CONFIRMATION)
+    checked = make_job([unit_row()], user, ImportStatus.VALIDATING)
+    validate_file_task(checked.pk)
+    migration.close_unchecked(apps, None)
+    old.refresh_from_db()
+    checked.refresh_from_db()
+    assert old.status == ImportStatus.FAILED
+    assert "กรุณาอัปโหลดแฟ้มอีกครั้ง" in old.errors[0]["message"]
+    assert checked.status == ImportStatus.AWAITING_CONFIRMATION

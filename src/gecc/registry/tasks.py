@@ -6,11 +6,16 @@ confirmation; ``import_file_task`` checks the file again, since the registry may
 meanwhile, and writes it all or nothing. Both keep ``progress`` up to date for the job's page.
 """
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from gecc.registry.enums import ImportStatus
+
+logger = logging.getLogger(__name__)
 
 # Share of the import task's progress bar spent checking the rows again before writing.
 IMPORT_VALIDATION_SHARE = (5, 30)
@@ -82,7 +87,12 @@ def validate_file_task(import_job_id, language=None):
             job.finished_at = timezone.now()
             fields.append("finished_at")
     job.progress = 100
-    job.save(update_fields=fields)
+    # Only a job still being checked takes the result: a task delivered twice must not put
+    # back a job that was confirmed (or imported) meanwhile.
+    stored = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATING).update(
+        **{name: getattr(job, name) for name in fields})
+    if not stored:
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
     return job.status
 
 
@@ -129,11 +139,22 @@ def import_file_task(import_job_id):
     return job.status
 
 
+def _queue(task, *args):
+    """Send ``task`` to the workers (at once when Celery is eager). If the broker cannot be
+    reached, run it here instead: slower for the user, but the job still moves on rather
+    than the request failing and the job waiting for ever."""
+    try:
+        return task.delay(*args)
+    except OperationalError:
+        logger.warning("broker unreachable: running %s(%s) in the request", task.name, args)
+        return task.apply(args=args)
+
+
 def start_validation(job, language=None):
-    """Queue the row check of ``job`` (runs at once when Celery is eager)."""
-    return validate_file_task.delay(job.pk, language)
+    """Queue the row check of ``job``."""
+    return _queue(validate_file_task, job.pk, language)
 
 
 def start_import(job):
-    """Queue ``job`` (runs at once when Celery is eager)."""
-    return import_file_task.delay(job.pk)
+    """Queue ``job``."""
+    return _queue(import_file_task, job.pk)
