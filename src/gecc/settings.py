@@ -285,6 +285,9 @@ REST_FRAMEWORK = {
 # rows than the background threshold are applied by a Celery task with a progress bar.
 REGISTRY_IMPORT_MAX_BYTES = int(env("REGISTRY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 REGISTRY_IMPORT_BACKGROUND_ROWS = int(env("REGISTRY_IMPORT_BACKGROUND_ROWS", "2000"))
+# A background check that no worker has started after this many seconds can be run from the
+# import page instead (the workers may be down).
+REGISTRY_IMPORT_STALL_SECONDS = int(env("REGISTRY_IMPORT_STALL_SECONDS", "120"))
 
 # Evidence files: size limit in bytes (default 20 MB); types are detected from content.
 EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -151,6 +151,41 @@ def test_import_check_of_a_large_file_runs_in_the_background_with_progress(
     assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 5)
 
 
+def test_a_check_no_worker_started_can_be_run_from_the_page(client, secretariat, settings,
+                                                           monkeypatch):
+    import datetime
+
+    settings.REGISTRY_IMPORT_BACKGROUND_ROWS = 1
+    monkeypatch.setattr("gecc.registry.views.imports.start_validation",
+                        lambda job, language=None: None)  # the workers are down
+    content = csv_text([unit_row(), unit_row(unit_code="LPN-2")]).encode("utf-8")
+    job_url = post_units(client, content, "units.csv", "text/csv").url
+    job = ImportJob.objects.get()
+    check_url = reverse("registry:import.check", args=[job.pk])
+    assert 'data-testid="import-stalled"' not in client.get(job_url).content.decode()
+    client.post(check_url)  # too early: the workers still have time
+    assert ImportJob.objects.get().status == ImportStatus.VALIDATING
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - datetime.timedelta(minutes=5))
+    html = client.get(job_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="import-stalled"' in html
+    assert "ตรวจสอบแฟ้มตอนนี้" in html
+    assert client.post(check_url).status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ImportStatus.AWAITING_CONFIRMATION, 2)
+
+
+def test_check_now_is_for_the_secretariat_only(client, login_as):
+    job = ImportJob.objects.create(kind=ImportKind.UNITS, original_name="u.csv",
+                                   file="registry/imports/none.csv",
+                                   status=ImportStatus.VALIDATING)
+    login_as("coordinator")
+    assert client.post(reverse("registry:import.check", args=[job.pk])).status_code in (
+        403, 404)
+    assert ImportJob.objects.get().status == ImportStatus.VALIDATING
+
+
 def test_import_preview_and_report_use_the_stored_check_not_the_file(
         client, secretariat, file_reads, monkeypatch):
     content = xlsx_bytes([unit_row(), unit_row(unit_code="LPN-2")])

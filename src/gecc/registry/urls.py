@@ -27,6 +27,7 @@ urlpatterns = [
          name="organization.deactivate"),
     path("imports/new/", views.ImportCreateView.as_view(), name="import.create"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import.detail"),
+    path("imports/<int:pk>/check/", views.ImportCheckNowView.as_view(), name="import.check"),
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(),
          name="import.confirm"),
     path("imports/<int:pk>/errors.<str:fmt>", views.ImportErrorReportView.as_view(),

@@ -2,6 +2,7 @@
 
 from .coordinators import ServiceUnitCoordinatorRemoveView, ServiceUnitInviteView
 from .imports import (
+    ImportCheckNowView,
     ImportConfirmView,
     ImportCreateView,
     ImportDetailView,
@@ -26,7 +27,7 @@ from .units import (
 )
 
 __all__ = [
-    "GeoOptionsView", "ImportConfirmView", "ImportCreateView", "ImportDetailView",
+    "GeoOptionsView", "ImportCheckNowView", "ImportConfirmView", "ImportCreateView", "ImportDetailView",
     "ImportErrorReportView", "ImportTemplateView", "OrganizationCreateView",
     "OrganizationDeactivateView", "OrganizationDetailView", "OrganizationListView",
     "OrganizationUpdateView", "ServiceUnitCoordinatorRemoveView", "ServiceUnitCreateView",

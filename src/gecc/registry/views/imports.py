@@ -11,10 +11,13 @@ the confirmation nor the error report reads the file again. Confirming makes the
 ``pending`` and runs ``gecc.registry.tasks.import_file_task`` (at once or in the background,
 by the same threshold), which checks the rows again and writes them all or nothing."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -94,6 +97,28 @@ class ImportCreateView(ImportPermissionMixin, View):
         return render(request, self.template_name, self.context(form), status=400)
 
 
+DEFAULT_STALL_SECONDS = 120
+
+
+def stalled(job) -> bool:
+    """A check that no worker has started after ``REGISTRY_IMPORT_STALL_SECONDS``: the
+    background workers may be down, so the page offers to check the file itself."""
+    seconds = int(getattr(settings, "REGISTRY_IMPORT_STALL_SECONDS", DEFAULT_STALL_SECONDS))
+    return (job.status == ImportStatus.VALIDATING and job.progress == 0
+            and timezone.now() - job.created_at > datetime.timedelta(seconds=seconds))
+
+
+class ImportCheckNowView(ImportPermissionMixin, View):
+    """Check a stalled job's rows in this request (the task acts only on a job that is still
+    being checked, so a worker that wakes up later changes nothing)."""
+
+    def post(self, request, pk):
+        job = get_job(request.user, pk)
+        if stalled(job):
+            validate_file_task(job.pk, get_language())
+        return redirect("registry:import.detail", pk=job.pk)
+
+
 class ImportDetailView(ImportPermissionMixin, View):
     """The progress while the file is checked, then the stored preview (or error table) while
     the job awaits confirmation, then the import's progress, then its result."""
@@ -103,7 +128,7 @@ class ImportDetailView(ImportPermissionMixin, View):
     def get(self, request, pk):
         job = get_job(request.user, pk)
         context = {"job": job, "finished": job.status in FINISHED_IMPORT_STATES,
-                   "busy": job.status in BUSY_IMPORT_STATES,
+                   "busy": job.status in BUSY_IMPORT_STATES, "stalled": stalled(job),
                    "awaiting": awaiting_confirmation(job), "errors_shown": ERRORS_SHOWN,
                    "job_errors": errors_from_dicts(job.errors[:ERRORS_SHOWN])}
         if context["awaiting"]:
