@@ -49,6 +49,25 @@ def test_demo_round_2563_has_the_lamphun_applications_accepted():
 
 
 @pytest.mark.django_db
+def test_demo_applications_carry_evidence_for_their_mandatory_items(settings, tmp_path):
+    from gecc.evidence.models import EvidenceFile
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("setup_demo")
+    files = EvidenceFile.objects.filter(answer__application__round__year=2563)
+    mandatory = Application.objects.filter(round__year=2563, answers__item__mandatory=True)
+    assert files.count() == mandatory.count() > 0
+    assert set(files.values_list("kind", flat=True)) == {"png"}
+    assert not files.filter(answer__item__mandatory=False).exists()
+    first = files.select_related("answer__item").first()
+    assert first.original_name == f"ภาพประกอบ {first.answer.item.ref}.png"
+    with first.file.open("rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    call_command("setup_demo")
+    assert files.count() == mandatory.count()
+
+
+@pytest.mark.django_db
 def test_demo_has_a_round_open_for_applications_today(client):
     from django.utils import timezone
 

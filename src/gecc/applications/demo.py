@@ -79,10 +79,12 @@ def fill_self_assessment(application, rng):
 
 
 @transaction.atomic
-def load_lamphun_2563_round():
+def load_lamphun_2563_round(before_submit=None):
     """Create the demo round 2563 (idempotent): the example criteria edition, the eight
     Lamphun units' applications submitted in February 2563 and accepted in March 2563,
-    and the round in its site-visit phase. Returns the round."""
+    and the round in its site-visit phase. ``before_submit(application)`` runs on each new
+    application once its self-assessment is filled in (the demo app attaches evidence
+    there: this app may not import the evidence app). Returns the round."""
     from gecc.criteria.interfaces.example import load_example_edition
     from gecc.registry.demo import load_lamphun_demo
 
@@ -107,6 +109,8 @@ def load_lamphun_2563_round():
                 contact_email=f"gecc.{unit.code.lower()}@demo.gecc.local", actor=actor,
                 now=submitted_on - datetime.timedelta(days=20))
             fill_self_assessment(application, random.Random(unit.code))
+            if before_submit is not None:
+                before_submit(application)
             submit_application(application, actor, now=submitted_on + datetime.timedelta(
                 hours=index))
             record_screening(application, actor,

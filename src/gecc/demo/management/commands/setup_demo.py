@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from gecc.applications.demo import load_lamphun_2563_round
 from gecc.criteria.interfaces.example import load_example_edition
 from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_accounts
+from gecc.demo.evidence import attach_demo_evidence
 from gecc.demo.rounds import ensure_open_demo_round
 from gecc.registry.demo import load_lamphun_demo
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         # The demo round's history sends the usual emails; keep them in the outbox only,
         # not on the console where they would bury the logins.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            demo_round = load_lamphun_2563_round()
+            demo_round = load_lamphun_2563_round(before_submit=attach_demo_evidence)
         self.stdout.write(f"Round: {demo_round} with the eight Lamphun applications")
         open_round = ensure_open_demo_round()
         self.stdout.write(f"Round: {open_round} open for applications (try the coordinator)")
