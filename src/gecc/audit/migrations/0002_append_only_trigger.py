@@ -10,6 +10,8 @@ retention job that purges whole years of history still need it.
 
 from django.db import migrations
 
+from gecc.common.db import vendor_sql
+
 TABLE = "audit_auditentry"
 TRIGGER = "audit_auditentry_refuse_update"
 MESSAGE = "audit entries are append-only"
@@ -47,22 +49,7 @@ STATEMENTS = {
     "sqlite": (SQLITE_FORWARD, SQLITE_REVERSE),
     "postgresql": (POSTGRESQL_FORWARD, POSTGRESQL_REVERSE),
 }
-
-
-def _run(schema_editor, index):
-    statements = STATEMENTS.get(schema_editor.connection.vendor)
-    if statements is None:  # another database: the ORM guard still applies
-        return
-    for sql in statements[index]:
-        schema_editor.execute(sql)
-
-
-def forwards(apps, schema_editor):
-    _run(schema_editor, 0)
-
-
-def backwards(apps, schema_editor):
-    _run(schema_editor, 1)
+forwards, backwards = vendor_sql(STATEMENTS)
 
 
 class Migration(migrations.Migration):

@@ -9,6 +9,8 @@ DELETE is left to the ORM guards and to PROTECT from rounds (test-database flush
 
 from django.db import migrations
 
+from gecc.common.db import vendor_sql
+
 MESSAGE = "a criteria version used by a round cannot be changed"
 VERSION, NODE = "criteria_editionversion", "criteria_node"
 NODE_LOCKED = f"(SELECT locked FROM {VERSION} WHERE id = NEW.version_id)"
@@ -87,22 +89,7 @@ STATEMENTS = {
     "sqlite": (SQLITE_FORWARD, SQLITE_REVERSE),
     "postgresql": (POSTGRESQL_FORWARD, POSTGRESQL_REVERSE),
 }
-
-
-def _run(schema_editor, index):
-    statements = STATEMENTS.get(schema_editor.connection.vendor)
-    if statements is None:  # another database: the ORM guards still apply
-        return
-    for sql in statements[index]:
-        schema_editor.execute(sql)
-
-
-def forwards(apps, schema_editor):
-    _run(schema_editor, 0)
-
-
-def backwards(apps, schema_editor):
-    _run(schema_editor, 1)
+forwards, backwards = vendor_sql(STATEMENTS)
 
 
 class Migration(migrations.Migration):
