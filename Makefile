@@ -10,14 +10,24 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gecc
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-sqlite test-postgres lint format messages makemessages bench clean
+.PHONY: install lock system-packages demo serve test test-sqlite test-postgres lint format messages makemessages bench clean
 
-$(STAMP): pyproject.toml package.json
+# Installs exactly what the lock files name: requirements.lock (hashes checked) and
+# package-lock.json (npm ci). `make lock` refreshes both after a dependency changes.
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	npm install --no-audit --no-fund --silent
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
+
+# Re-resolve the Python dependencies of pyproject.toml (with the dev extra) and the npm
+# packages of package.json, writing requirements.lock (with hashes) and package-lock.json.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --upgrade \
+		--python-version 3.11 --python-platform linux --quiet \
+		--custom-compile-command "make lock" -o requirements.lock
+	npm install --package-lock-only --no-audit --no-fund --silent
 
 install: $(STAMP) messages
 
@@ -48,7 +58,12 @@ lint: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-test: lint
+# Chromium, Poppler, Thai fonts and gettext: installed when missing and possible,
+# otherwise the exact command is printed and the suite does not start.
+system-packages:
+	@scripts/system-packages
+
+test: system-packages lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
