@@ -174,9 +174,9 @@ def test_login_works_again_after_the_lock_expires(client, make_user, password, s
     assert signed_in_pk(client) == str(user.pk)
 
 
-def test_login_ip_lock_refuses_another_email(client, make_user, password):
+def test_login_address_lock_refuses_another_email(client, make_user, password, settings):
     user = make_user("assessor")
-    for n in range(8):
+    for n in range(settings.LOGIN_THROTTLE["ADDRESS_LOCK_AFTER"]):
         add_failures(1, email=f"guess{n}@example.go.th", ip="192.0.2.99", seconds_ago=60)
     response = post_login(client, user.email, password, REMOTE_ADDR="192.0.2.99")
     assert "ถูกล็อกชั่วคราว" in response.content.decode()
@@ -185,12 +185,25 @@ def test_login_ip_lock_refuses_another_email(client, make_user, password):
     assert signed_in_pk(client) == str(user.pk)
 
 
-def test_login_failures_from_one_ip_slow_down_guessing_other_emails(client):
+def test_login_failures_from_one_address_do_not_slow_other_emails(client):
     for n in range(3):
         post_login(client, f"guess{n}@example.go.th", "wrong", REMOTE_ADDR="192.0.2.98")
     response = post_login(client, "guess3@example.go.th", "wrong", REMOTE_ADDR="192.0.2.98")
-    assert "กรุณารอ 5 วินาที" in response.content.decode()
-    assert LoginFailure.objects.filter(ip_address="192.0.2.98").count() == 3
+    assert "กรุณารอ" not in response.content.decode()
+    assert LoginFailure.objects.filter(ip_address="192.0.2.98").count() == 4
+
+
+def test_login_locked_account_leaves_a_colleague_at_the_same_address_alone(
+        client, make_user, password):
+    """A government office signs in from one NAT address: one locked account is not all."""
+    locked, colleague = make_user("assessor"), make_user("coordinator")
+    add_failures(7, email=locked.email, ip="192.0.2.97", seconds_ago=200)
+    post_login(client, locked.email, "wrong", REMOTE_ADDR="192.0.2.97")  # the eighth: locked
+    assert "ถูกล็อกชั่วคราว" in post_login(client, locked.email, password,
+                                           REMOTE_ADDR="192.0.2.97").content.decode()
+    response = post_login(client, colleague.email, password, REMOTE_ADDR="192.0.2.97")
+    assert response.status_code == 302
+    assert signed_in_pk(client) == str(colleague.pk)
 
 
 def test_login_eighth_failure_locks_and_audits(client, make_user):

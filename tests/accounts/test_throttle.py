@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from gecc.accounts.domain import throttle
@@ -91,11 +92,28 @@ def test_failures_outside_the_window_do_not_count():
     assert throttle.check(EMAIL, IP, now=T0).allowed is True
 
 
-def test_ip_lock_applies_across_different_emails():
-    for n in range(8):
+def test_address_lock_applies_across_different_emails(settings):
+    for n in range(settings.LOGIN_THROTTLE["ADDRESS_LOCK_AFTER"]):
         throttle.record_failure(f"guess{n}@example.go.th", IP, now=T0)
     assert throttle.check("victim@example.go.th", IP, now=at(1)).locked is True
     assert throttle.check("victim@example.go.th", "198.51.100.7", now=at(1)).allowed is True
+
+
+def test_address_limit_is_much_higher_than_the_account_limit(settings):
+    cfg = settings.LOGIN_THROTTLE
+    assert cfg["ADDRESS_LOCK_AFTER"] >= 10 * cfg["LOCK_AFTER"]
+
+
+def test_address_is_neither_slowed_nor_locked_by_one_locked_account():
+    fail(8)  # EMAIL is locked, from IP
+    assert throttle.check(EMAIL, IP, now=at(1)).locked is True
+    assert throttle.check("colleague@example.go.th", IP, now=at(1)) == throttle.ALLOWED
+
+
+def test_address_is_not_slowed_below_its_lock(settings):
+    for n in range(settings.LOGIN_THROTTLE["ADDRESS_LOCK_AFTER"] - 1):
+        throttle.record_failure(f"typo{n}@example.go.th", IP, now=T0)
+    assert throttle.check("colleague@example.go.th", IP, now=T0) == throttle.ALLOWED
 
 
 def test_email_lock_applies_from_any_ip():
@@ -109,9 +127,9 @@ def test_email_is_matched_without_case_or_spaces():
     assert throttle.check(EMAIL, None, now=at(1)).locked is True
 
 
-def test_stricter_verdict_wins_between_email_and_ip():
+def test_stricter_verdict_wins_between_email_and_ip(settings):
     fail(3)  # the email is slowed
-    for n in range(8):
+    for n in range(settings.LOGIN_THROTTLE["ADDRESS_LOCK_AFTER"]):
         throttle.record_failure(f"other{n}@example.go.th", "203.0.113.9", now=T0)
     assert throttle.check(EMAIL, "203.0.113.9", now=at(1)).locked is True
 
@@ -124,7 +142,80 @@ def test_record_failure_logs_user_locked_once_on_locking(make_user):
     entry = AuditEntry.objects.get(action="user.locked")
     assert entry.actor is None
     assert entry.object_id == str(user.pk)
-    assert entry.data == {"email": EMAIL, "ip": IP, "locked_seconds": 900}
+    assert entry.data == {"email": EMAIL, "ip": IP, "scope": "account", "locked_seconds": 900}
+
+
+def test_failures_landing_after_the_lock_do_not_log_it_again(make_user):
+    make_user(email=EMAIL)
+    fail(8)
+    fail(3, at=at(1))  # attempts that were already in flight when the lock began
+    assert AuditEntry.objects.filter(action="user.locked").count() == 1
+
+
+def test_a_new_lock_after_the_last_one_ran_out_is_logged_again(make_user):
+    make_user(email=EMAIL)
+    fail(8)
+    cache.clear()  # the lock marker lives as long as the lock: here it has run out
+    assert throttle.check(EMAIL, IP, now=at(900)).allowed is True
+    fail(8, at=at(900))
+    assert AuditEntry.objects.filter(action="user.locked").count() == 2
+
+
+def test_address_lock_is_logged_once_with_its_scope(settings):
+    for n in range(settings.LOGIN_THROTTLE["ADDRESS_LOCK_AFTER"] + 2):
+        throttle.record_failure(f"guess{n}@example.go.th", IP, now=T0)
+    entry = AuditEntry.objects.get(action="user.locked")
+    assert entry.data["scope"] == "address"
+    assert entry.data["ip"] == IP
+
+
+# Reservations: an attempt holds its place before the password is checked -----------------
+
+
+def test_begin_refuses_once_lock_after_attempts_are_in_flight():
+    attempts = [throttle.begin(EMAIL, IP, now=T0) for _ in range(8)]
+    assert all(attempt.allowed for attempt in attempts)
+    refused = throttle.begin(EMAIL, "198.51.100.3", now=T0)
+    assert refused.allowed is False
+    assert refused.verdict.locked is True
+    assert LoginFailure.objects.count() == 0  # refused by the counter alone
+
+
+def test_release_gives_the_place_back_after_a_right_password():
+    attempts = [throttle.begin(EMAIL, IP, now=T0) for _ in range(8)]
+    throttle.release(attempts[0])
+    assert throttle.begin(EMAIL, IP, now=T0).allowed is True
+    assert throttle.begin(EMAIL, IP, now=T0).allowed is False
+
+
+def test_refused_attempt_holds_no_place():
+    attempts = [throttle.begin(EMAIL, IP, now=T0) for _ in range(8)]
+    for _ in range(5):
+        assert throttle.begin(EMAIL, IP, now=T0).allowed is False
+    throttle.release(attempts[0])
+    assert throttle.begin(EMAIL, IP, now=T0).allowed is True
+
+
+def test_begin_counts_the_address_separately_with_its_own_limit(settings):
+    settings.LOGIN_THROTTLE = {**settings.LOGIN_THROTTLE, "ADDRESS_LOCK_AFTER": 12}
+    for n in range(12):
+        assert throttle.begin(f"user{n}@example.go.th", IP, now=T0).allowed is True
+    assert throttle.begin("user99@example.go.th", IP, now=T0).allowed is False
+    assert throttle.begin("user99@example.go.th", "198.51.100.3", now=T0).allowed is True
+
+
+def test_begin_refuses_what_the_recorded_failures_refuse():
+    fail(8)
+    attempt = throttle.begin(EMAIL, IP, now=at(1))
+    assert attempt.allowed is False
+    assert attempt.message == throttle.check(EMAIL, IP, now=at(1)).message
+
+
+def test_clear_failures_also_empties_the_account_counter():
+    for _ in range(8):
+        throttle.begin(EMAIL, IP, now=T0)
+    throttle.clear_failures(EMAIL)
+    assert throttle.begin(EMAIL, IP, now=T0).allowed is True
 
 
 def test_clear_failures_forgets_only_that_email():

@@ -33,12 +33,17 @@ class PasswordOutcome:
 
 
 def check_password(request, email, password, *, now=None) -> PasswordOutcome:
-    """The password step. Throttled: a refused attempt does not check the password."""
+    """The password step. Throttled: a refused attempt does not check the password.
+
+    The attempt holds its place in the throttle's counters before the password is checked
+    (see ``gecc.accounts.domain.throttle``), so attempts sent at once cannot all slip
+    through; when the throttle's cache is down the attempt is refused (fail closed).
+    """
     email = throttle.normalise_email(email)
     ip = throttle.client_ip(request)
-    verdict = throttle.check(email, ip, now=now)
-    if not verdict.allowed:
-        return PasswordOutcome(None, [verdict.message])
+    attempt = throttle.begin(email, ip, now=now)
+    if not attempt.allowed:
+        return PasswordOutcome(None, [attempt.message])
     user = authenticate(request, email=email, password=password)
     if user is None:
         log_action("user.login_failed", data={"email": email, "ip": ip}, request=request)
@@ -47,6 +52,7 @@ def check_password(request, email, password, *, now=None) -> PasswordOutcome:
         if not verdict.allowed:
             errors.append(verdict.message)
         return PasswordOutcome(None, errors)
+    throttle.release(attempt)  # a right password is not a failure
     return PasswordOutcome(user, needs_second_factor=has_confirmed_device(user))
 
 

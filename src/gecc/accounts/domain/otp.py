@@ -91,11 +91,12 @@ def verify_code(request, user, code, *, now=None) -> VerifyResult:
     user may not be signed in yet (see ``gecc.accounts.domain.login``).
     """
     ip = throttle.client_ip(request)
-    verdict = throttle.check(user.email, ip, now=now)
-    if not verdict.allowed:
-        return VerifyResult(None, verdict.message)
+    attempt = throttle.begin(user.email, ip, now=now)
+    if not attempt.allowed:
+        return VerifyResult(None, attempt.message)
     for device in TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"):
         if device.verify_token(code):
+            throttle.release(attempt)
             log_action("user.otp_verified", actor=user, obj=user,
                        data={"device": device.name}, request=request)
             return VerifyResult(device)
