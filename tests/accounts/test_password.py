@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import TestCase
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -29,7 +30,9 @@ def without_csrf(content):
 
 
 def request_reset(client, email):
-    return client.post("/accounts/password/reset/", {"email": email})
+    # The link goes through the outbox, which sends once the request's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/accounts/password/reset/", {"email": email})
 
 
 def reset_link():

@@ -1,6 +1,7 @@
 """Background tasks: eager in the embedded default, and through a real worker on Redis."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -117,6 +118,8 @@ def _worker(queue, log_path):
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # A worker with DEBUG off refuses the development key, as production would.
+        "SECRET_KEY": "worker-test-" + secrets.token_urlsafe(48),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "gecc", "worker",

@@ -76,20 +76,57 @@ def test_validate_file_task_does_not_reopen_a_job_confirmed_meanwhile(make_user,
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.PENDING
 
 
-def test_a_job_still_moves_when_the_broker_cannot_be_reached(make_user, monkeypatch):
-    from kombu.exceptions import OperationalError
+@pytest.mark.parametrize("error", [
+    "kombu.exceptions.OperationalError",  # the broker refuses the connection
+    "builtins.RuntimeError",  # the result backend gives up reconnecting
+])
+def test_a_job_waits_visibly_when_the_broker_cannot_be_reached(make_user, monkeypatch, error):
+    import importlib
 
     from gecc.registry.tasks import start_validation
 
-    def unreachable(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    module, name = error.rsplit(".", 1)
+    exception = getattr(importlib.import_module(module), name)
 
-    monkeypatch.setattr(validate_file_task, "delay", unreachable)
+    def unreachable(*args, **kwargs):
+        raise exception("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(validate_file_task, "apply_async", unreachable)
     OrganizationFactory(code="BAAC")
     job = make_job([unit_row()], make_user("secretariat"), ImportStatus.VALIDATING)
-    start_validation(job, "th")
+    assert start_validation(job, "th") is False
     job.refresh_from_db()
-    assert (job.status, job.row_count) == (ImportStatus.AWAITING_CONFIRMATION, 1)
+    assert (job.status, job.progress) == (ImportStatus.VALIDATING, 0)
+
+
+def test_sweep_runs_the_jobs_no_worker_started(make_user, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from gecc.registry.tasks import sweep_import_jobs
+
+    settings.REGISTRY_IMPORT_STALL_SECONDS = 120
+    OrganizationFactory(code="BAAC")
+    user = make_user("secretariat")
+    unchecked = make_job([unit_row()], user, ImportStatus.VALIDATING)
+    unimported = make_job([unit_row(unit_code="U2")], user, ImportStatus.PENDING)
+    fresh = make_job([unit_row(unit_code="U3")], user, ImportStatus.VALIDATING)
+    later = timezone.now() + datetime.timedelta(minutes=3)
+    ImportJob.objects.filter(pk=fresh.pk).update(created_at=later)
+    assert sweep_import_jobs(now=later) == {"checked": 1, "imported": 1}
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {unchecked.pk: ImportStatus.AWAITING_CONFIRMATION,
+                        unimported.pk: ImportStatus.SUCCEEDED,
+                        fresh.pk: ImportStatus.VALIDATING}
+    assert sweep_import_jobs(now=later) == {"checked": 0, "imported": 0}
+
+
+def test_import_task_leaves_a_job_another_run_has_claimed(make_user):
+    OrganizationFactory(code="BAAC")
+    job = make_job([unit_row()], make_user("secretariat"), ImportStatus.RUNNING)
+    assert import_file_task(job.pk) == ImportStatus.RUNNING
+    assert ServiceUnit.objects.count() == 0
 
 
 def test_import_job_runs_to_success_with_counts(make_user):

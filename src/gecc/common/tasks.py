@@ -1,21 +1,33 @@
 """Background tasks every app may use.
 
-In the embedded default Celery runs tasks eagerly (CELERY_TASK_ALWAYS_EAGER), so
-``send_email_task.delay(...)`` sends at once; in production a worker picks the task up
-from the Redis broker. Task arguments are JSON (CELERY_TASK_SERIALIZER), so pass plain
-strings and lists, never model instances.
+In the embedded default Celery runs tasks eagerly (CELERY_TASK_ALWAYS_EAGER); in production
+a worker picks the task up from the Redis broker. Task arguments are JSON
+(CELERY_TASK_SERIALIZER), so pass plain strings and lists, never model instances. Queue work
+from a request with ``gecc.common.queue.enqueue_on_commit`` (bounded, never raises), and
+send email through the outbox (``gecc.common.outbox.notify``), not ``send_email_task``,
+which keeps no record of what was sent.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from gecc.celery import app
+from gecc.common.queue import run_sweeps
 
 
 @app.task(name="gecc.common.ping")
 def ping():
     """Answer "pong": proves that a worker is listening."""
     return "pong"
+
+
+@app.task(name="gecc.common.sweep", ignore_result=True)
+def sweep():
+    """Pick up the work a broker outage left waiting (outbox messages still ``queued``,
+    import jobs nobody checked): every sweep registered with
+    ``gecc.common.queue.register_sweep``. Runs periodically (CELERY_BEAT_SCHEDULE); the
+    same as ``manage.py sweep_queues``."""
+    return run_sweeps()
 
 
 @app.task(

@@ -18,7 +18,13 @@ EVENT_LABELS = {
     "application.returned": _("Application returned for correction"),
     "application.accepted": _("Application accepted for site visit"),
     "application.rejected": _("Application rejected at desk review"),
+    "unit.coordinator_invited": _("Coordinator invited"),
+    "user.password_reset": _("Password reset link"),
 }
+
+# Events whose message carries a link that lets its reader choose the recipient's password:
+# the outbox pages show that such a message exists and whether it was sent, never its text.
+SECRET_LINK_EVENTS = frozenset({"unit.coordinator_invited", "user.password_reset"})
 
 
 def event_label(event: str) -> str:

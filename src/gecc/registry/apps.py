@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "gecc.registry"
     verbose_name = _("Registry")
 
+    def ready(self):
+        from gecc.common.queue import register_sweep
+        from gecc.registry.tasks import sweep_import_jobs
+
+        register_sweep(sweep_import_jobs)  # import jobs a broker outage left waiting

@@ -6,13 +6,14 @@ confirmation; ``import_file_task`` checks the file again, since the registry may
 meanwhile, and writes it all or nothing. Both keep ``progress`` up to date for the job's page.
 """
 
+import datetime
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
 
+from gecc.common.queue import enqueue
 from gecc.registry.enums import ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -103,13 +104,13 @@ def import_file_task(import_job_id):
     from gecc.registry.interfaces.importers import apply, parse_and_validate
     from gecc.registry.models import ImportJob
 
+    # Claim the job once: a task delivered twice, or the sweep running a job whose task
+    # arrives late, must not import the file twice.
+    claimed = ImportJob.objects.filter(pk=import_job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, progress=IMPORT_VALIDATION_SHARE[0])
     job = ImportJob.objects.select_related("created_by").get(pk=import_job_id)
-    if job.status != ImportStatus.PENDING:
+    if not claimed:
         return job.status
-
-    job.status = ImportStatus.RUNNING
-    job.progress = IMPORT_VALIDATION_SHARE[0]
-    job.save(update_fields=["status", "progress"])
     with translation.override(settings.LANGUAGE_CODE):
         try:
             with job.file.open("rb") as handle:
@@ -119,8 +120,8 @@ def import_file_task(import_job_id):
             low = IMPORT_VALIDATION_SHARE[1]
             set_progress(job.pk, low)
             if preview.is_valid:
-                result = apply(preview, job.created_by, progress=lambda p: set_progress(
-                    job.pk, low + p * (100 - low) // 100))
+                result = apply(preview, job.created_by, ip_address=job.client_ip,
+                               progress=lambda p: set_progress(job.pk, low + p * (100 - low) // 100))
                 job.status = ImportStatus.SUCCEEDED
                 job.created_count = result.created
                 job.updated_count = result.updated
@@ -139,22 +140,48 @@ def import_file_task(import_job_id):
     return job.status
 
 
-def _queue(task, *args):
-    """Send ``task`` to the workers (at once when Celery is eager). If the broker cannot be
-    reached, run it here instead: slower for the user, but the job still moves on rather
-    than the request failing and the job waiting for ever."""
-    try:
-        return task.delay(*args)
-    except OperationalError:
-        logger.warning("broker unreachable: running %s(%s) in the request", task.name, args)
-        return task.apply(args=args)
+def _queue(task, *args) -> bool:
+    """Send ``task`` to the workers (at once when Celery is eager); True when it was handed
+    over. If the broker or the result backend cannot be reached (any error, not only
+    kombu's), the job keeps its waiting state, visibly, and ``sweep_import_jobs`` runs it
+    later; the caller tells the user. The job must already be committed."""
+    return enqueue(task, *args)
 
 
-def start_validation(job, language=None):
-    """Queue the row check of ``job``."""
+def start_validation(job, language=None) -> bool:
+    """Queue the row check of ``job``; False when the workers could not be reached."""
     return _queue(validate_file_task, job.pk, language)
 
 
-def start_import(job):
-    """Queue ``job``."""
+def start_import(job) -> bool:
+    """Queue ``job``; False when the workers could not be reached."""
     return _queue(import_file_task, job.pk)
+
+
+DEFAULT_STALL_SECONDS = 120
+SWEEP_BATCH = 20  # jobs per kind and run: each may read a large file
+
+
+def sweep_import_jobs(*, now=None, limit=SWEEP_BATCH) -> dict:
+    """Run the jobs no worker started within ``REGISTRY_IMPORT_STALL_SECONDS`` of their
+    upload: check the rows of a ``validating`` job still at 0 %, import a ``pending`` one
+    (counted from the upload, as the job keeps no confirmation time). Both tasks act only on
+    a job still waiting, so a worker that starts it meanwhile changes nothing. Returns
+    ``{"checked", "imported"}`` counts."""
+    from gecc.registry.models import ImportJob
+
+    seconds = int(getattr(settings, "REGISTRY_IMPORT_STALL_SECONDS", DEFAULT_STALL_SECONDS))
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=seconds)
+    waiting = ImportJob.objects.filter(created_at__lte=cutoff).order_by("created_at", "pk")
+    counts = {"checked": 0, "imported": 0}
+    for pk in list(waiting.filter(status=ImportStatus.VALIDATING, progress=0)
+                   .values_list("pk", flat=True)[:limit]):
+        validate_file_task(pk)
+        counts["checked"] += 1
+    for pk in list(waiting.filter(status=ImportStatus.PENDING)
+                   .values_list("pk", flat=True)[:limit]):
+        import_file_task(pk)
+        counts["imported"] += 1
+    if counts["checked"] or counts["imported"]:
+        logger.info("import sweep: %s", counts)
+    return counts

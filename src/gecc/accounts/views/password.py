@@ -27,9 +27,7 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
     """Ask for a reset link. The answer is the same whether or not the address is known."""
 
     template_name = "accounts/password/reset_form.html"
-    form_class = EmailPasswordResetForm
-    email_template_name = "accounts/password/reset_email.txt"
-    subject_template_name = "accounts/password/reset_subject.txt"
+    form_class = EmailPasswordResetForm  # the email goes through the outbox (its send_mail)
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):

@@ -1,12 +1,13 @@
 """Storing messages in the outbox and scheduling their sending."""
 
 import logging
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from gecc.audit.domain import log_action
+from gecc.common.queue import enqueue_on_commit
 from gecc.notifications.enums import OutboxStatus
 from gecc.notifications.models import OutboxMessage
 
@@ -33,11 +34,12 @@ def clean_recipients(recipients):
 
 def schedule_send(message):
     """Send ``message`` by the Celery task once the surrounding transaction commits (at once
-    when there is none). A broker that cannot be reached is logged, never raised: the
-    message then stays queued in the outbox."""
+    when there is none). A broker that cannot be reached is logged, never raised, and costs
+    at most about a second (``gecc.common.queue``): the message then stays queued in the
+    outbox and the sweep (``sweep_outbox``) sends it later."""
     from gecc.notifications.tasks import send_outbox_message
 
-    transaction.on_commit(partial(send_outbox_message.delay, message.pk), robust=True)
+    enqueue_on_commit(send_outbox_message, message.pk)
 
 
 def notify(event, *, recipients, context, obj=None, actor=None):
@@ -54,6 +56,7 @@ def notify(event, *, recipients, context, obj=None, actor=None):
     message = OutboxMessage(
         event=event, to=addresses, subject=rendered.subject, body_text=rendered.body_text,
         body_html=rendered.body_html, language=rendered.language, status=OutboxStatus.QUEUED,
+        next_attempt_at=timezone.now(),
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
     if obj is not None:
@@ -73,7 +76,8 @@ def resend(message, *, actor, request=None):
     if message.status != OutboxStatus.FAILED:
         raise NotificationError("Only a failed message can be sent again.")
     message.status = OutboxStatus.QUEUED
-    message.save(update_fields=["status"])
+    message.next_attempt_at = timezone.now()
+    message.save(update_fields=["status", "next_attempt_at"])
     log_action("notification.resent", actor=actor, obj=message, request=request,
                before={"status": OutboxStatus.FAILED.value},
                after={"status": OutboxStatus.QUEUED.value},

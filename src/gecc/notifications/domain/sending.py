@@ -1,5 +1,6 @@
 """Delivering one outbox message through Django's mail backend."""
 
+import datetime
 import smtplib
 
 from django.conf import settings
@@ -31,12 +32,13 @@ def build_email(message):
     return email
 
 
-def deliver(message_id, *, will_retry=None):
+def deliver(message_id, *, will_retry=None, retry_delay=0):
     """Send the message unless it was already sent; record the attempt.
 
     Returns ``(message, error)``: ``error`` is the exception when sending failed. A failure is
     marked ``failed`` and audited as ``notification.failed``, unless ``will_retry(error)``
-    says another attempt follows: then the message stays ``queued`` with the error kept.
+    says another attempt follows: then the message stays ``queued`` with the error kept and
+    its next attempt due in ``retry_delay`` seconds.
     """
     message = OutboxMessage.objects.get(pk=message_id)
     if message.status == OutboxStatus.SENT:
@@ -48,7 +50,9 @@ def deliver(message_id, *, will_retry=None):
         final = not (will_retry is not None and will_retry(exc))
         message.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
         message.status = OutboxStatus.FAILED if final else OutboxStatus.QUEUED
-        message.save(update_fields=["attempts", "last_error", "status"])
+        message.next_attempt_at = (
+            None if final else timezone.now() + datetime.timedelta(seconds=retry_delay))
+        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         if final:
             log_action("notification.failed", obj=message, actor_label="system",
                        data={"event": message.event, "to": message.to,
@@ -56,5 +60,6 @@ def deliver(message_id, *, will_retry=None):
         return message, exc
     message.status = OutboxStatus.SENT
     message.sent_at = timezone.now()
-    message.save(update_fields=["attempts", "status", "sent_at"])
+    message.next_attempt_at = None
+    message.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
     return message, None

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 from gecc.accounts.scoping import ALL, RoleScopedQuerySet
-from gecc.notifications.enums import OutboxStatus, event_label
+from gecc.notifications.enums import SECRET_LINK_EVENTS, OutboxStatus, event_label
 
 
 class OutboxChangeError(Exception):
@@ -29,10 +29,11 @@ class OutboxMessage(models.Model):
     """One email as it was rendered for one event, with every recipient in ``to``.
 
     Written once by ``gecc.notifications.domain.notify``; afterwards only the delivery fields
-    (``DELIVERY_FIELDS``) change, through the sending task and the resend action.
+    (``DELIVERY_FIELDS``) change, through the sending task, the sweep and the resend action.
     """
 
-    DELIVERY_FIELDS = frozenset({"status", "attempts", "last_error", "sent_at"})
+    DELIVERY_FIELDS = frozenset({"status", "attempts", "last_error", "sent_at",
+                                 "next_attempt_at"})
 
     event = models.CharField(_("event"), max_length=100, db_index=True)
     to = models.JSONField(_("recipients"), default=list)
@@ -48,6 +49,10 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # While queued: when the next attempt is due (now, or after a retry delay). A message
+    # still queued well after it is the sweep's to send (the broker may have been down).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True,
+                                           db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
@@ -81,6 +86,11 @@ class OutboxMessage(models.Model):
     @property
     def event_label(self):
         return event_label(self.event)
+
+    @property
+    def hides_body(self):
+        """The text holds a password link: the outbox pages do not show it."""
+        return self.event in SECRET_LINK_EVENTS
 
     @property
     def can_resend(self):

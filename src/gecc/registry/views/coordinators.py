@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -15,7 +14,7 @@ from django.views.generic import View
 from gecc.accounts.enums import Role
 from gecc.accounts.models import RoleGrant
 from gecc.audit.domain import log_action
-from gecc.common.tasks import send_email_task
+from gecc.common.outbox import notify
 from gecc.registry.interfaces.forms import InviteCoordinatorForm
 from gecc.registry.views.base import SecretariatOnlyMixin
 from gecc.registry.views.units import get_visible_unit
@@ -36,8 +35,9 @@ def _coordinator_emails(unit):
 @transaction.atomic
 def invite_coordinator(unit, email, *, full_name="", actor=None, request=None):
     """Make the person with ``email`` a coordinator of ``unit``, creating their account
-    (no usable password yet) when there is none; log ``unit.coordinator_invited``; send the
-    invitation after the transaction commits. Returns ``(user, created)``."""
+    (no usable password yet) when there is none; log ``unit.coordinator_invited``; store the
+    invitation in the outbox, sent after the transaction commits (or by the sweep, if the
+    broker is down). Returns ``(user, created)``."""
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=email).first()
     created = user is None
@@ -63,9 +63,8 @@ def invite_coordinator(unit, email, *, full_name="", actor=None, request=None):
         "unit_url": request.build_absolute_uri(
             reverse("registry:unit.detail", kwargs={"code": unit.code})),
     }
-    subject = render_to_string("registry/unit/invite_email_subject.txt", context).strip()
-    body = render_to_string("registry/unit/invite_email.txt", context)
-    transaction.on_commit(lambda: send_email_task.delay(subject, body, [user.email]))
+    notify("unit.coordinator_invited", recipients=[user.email], context=context, obj=unit,
+           actor=actor)
     return user, created
 
 
@@ -98,11 +97,11 @@ class ServiceUnitInviteView(SecretariatOnlyMixin, View):
             unit, form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
             actor=request.user, request=request)
         if created:
-            messages.success(request, _("An account was created for %(email)s and an "
-                                        "invitation was sent.") % {"email": user.email})
+            messages.success(request, _("An account was created for %(email)s; the invitation "
+                                        "will follow by email.") % {"email": user.email})
         else:
-            messages.success(request, _("%(email)s is now a coordinator of this unit and "
-                                        "was notified by email.") % {"email": user.email})
+            messages.success(request, _("%(email)s is now a coordinator of this unit; an email "
+                                        "telling them will follow.") % {"email": user.email})
         return redirect("registry:unit.detail", code=unit.code)
 
 
