@@ -1,3 +1,4 @@
+import csv
 import datetime
 import zoneinfo
 
@@ -296,8 +297,9 @@ def test_entry_export_streams_utf8_csv_with_bom_of_the_filtered_list(secretariat
     assert body.startswith(b"\xef\xbb\xbf")
     lines = body.decode("utf-8-sig").splitlines()
     assert len(lines) == 2
-    assert lines[1].split(",")[1:6] == ["8 มิถุนายน 2563 14:05 น.", "2020-06-08T14:05:00+07:00",
-                                        "sec@example.go.th", "user.updated", "ผู้ใช้"]
+    assert next(csv.reader([lines[1]]))[1:6] == [
+        "8 มิถุนายน 2563 14:05 น.", "2020-06-08T14:05:00+07:00", "sec@example.go.th",
+        "user.updated", "ผู้ใช้"]
     assert "ศูนย์ลำพูน" in lines[1]
     assert "secret" not in lines[1]
 

@@ -31,7 +31,8 @@ def test_import_units_command_fails_with_row_errors_and_exit_code(tmp_path, caps
         call_command("import_units", str(path), "--error-report", str(report))
     assert "แถวที่ 3, postcode: รหัสไปรษณีย์ 51000 ไม่ใช่ของตำบลบ้านโฮ่ง" in capsys.readouterr().err
     assert ServiceUnit.objects.count() == 0
-    assert report.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("3,postcode,")
+    assert report.read_bytes().decode("utf-8-sig").splitlines()[1].startswith(
+        '"3","postcode",')
 
 
 def test_import_units_command_exit_status_is_non_zero(tmp_path):
@@ -53,4 +54,4 @@ def test_import_units_command_missing_file(tmp_path):
 def test_export_registry_command_writes_template(tmp_path):
     path = tmp_path / "template.csv"
     call_command("export_registry", "units", str(path), "--template")
-    assert path.read_bytes().decode("utf-8-sig").startswith("unit_code,name_th,")
+    assert path.read_bytes().decode("utf-8-sig").startswith('"unit_code","name_th",')

@@ -46,9 +46,10 @@ def test_export_units_xlsx_has_exactly_the_import_columns(registry):
 def test_export_organizations_csv_has_bom_and_parent_codes(registry):
     data = export_file(ImportKind.ORGANIZATIONS, Organization.objects.all(), "csv")
     text = data.decode("utf-8")
-    assert text.startswith("\ufeff" + ",".join(ORGANIZATION_COLUMNS))
-    assert "BAAC,ธ.ก.ส.,Test body" in text
-    assert text.splitlines()[1].endswith(",MOF")
+    # every cell in double quotes (the shared writer, gecc.common.csvexport)
+    assert text.startswith("\ufeff" + ",".join(f'"{c}"' for c in ORGANIZATION_COLUMNS))
+    assert '"BAAC","ธ.ก.ส.","Test body' in text
+    assert text.splitlines()[1].endswith(',"MOF"')
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -322,7 +322,7 @@ def test_error_report_xlsx_lists_row_column_and_reason(baac):
 def test_error_report_csv_is_utf8_with_bom(baac):
     preview = parse_and_validate(xlsx_bytes([unit_row(email="x@")]), UNITS)
     data = write_error_report(preview.errors, "csv")
-    assert data.startswith("\ufeffแถว,คอลัมน์".encode())
+    assert data.startswith('\ufeff"แถว","คอลัมน์"'.encode())
 
 
 def test_import_existing_unit_outside_file_is_untouched(baac):

@@ -204,7 +204,7 @@ def test_import_preview_and_report_use_the_stored_check_not_the_file(
     assert [row[:2] for row in page.context["rows"]] == [[2, "LPN-BAAC-01"], [3, "LPN-2"]]
     assert client.get(job_url, headers={"HX-Request": "true"}).status_code == 200
     report = client.get(reverse("registry:import.errors", args=[job.pk, "csv"]))
-    assert report.content.decode("utf-8-sig").splitlines() == ["แถว,คอลัมน์,ค่า,ปัญหา"]
+    assert report.content.decode("utf-8-sig").splitlines() == ['"แถว","คอลัมน์","ค่า","ปัญหา"']
     # confirming hands the job to the import task without reading the file in the request
     started = []
     monkeypatch.setattr("gecc.registry.views.imports.import_file_task", started.append)

@@ -3,15 +3,15 @@ there is no view that edits or deletes an entry."""
 
 import json
 
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from gecc.audit.domain import extra_data, field_changes, log_action, object_type_label
-from gecc.audit.interfaces.export import iter_csv
+from gecc.audit.domain import extra_data, field_changes, log_export, object_type_label
+from gecc.audit.interfaces.export import header, rows
 from gecc.audit.interfaces.forms import AuditEntryFilterForm
 from gecc.audit.models import AuditEntry
+from gecc.common.csvexport import csv_response
 
 
 class AuditLogPermissionMixin(PermissionRequiredMixin):
@@ -79,9 +79,6 @@ class AuditEntryDetailView(AuditLogPermissionMixin, DetailView):
 class AuditEntryExportView(AuditLogPermissionMixin, FilteredEntriesMixin, View):
     def get(self, request):
         entries = self.filtered_queryset()
-        log_action("audit.exported", actor=request.user, request=request,
-                   data={"filters": {key: request.GET.getlist(key) for key in request.GET}})
-        filename = f"audit-log-{timezone.localdate():%Y%m%d}.csv"
-        response = StreamingHttpResponse(iter_csv(entries), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        log_export("audit.exported", request)
+        return csv_response(f"audit-log-{timezone.localdate():%Y%m%d}.csv", header(),
+                            rows(entries), streaming=True)

@@ -1,16 +1,17 @@
-"""The desk-review list as a spreadsheet: XLSX, or CSV in UTF-8 with a byte-order mark (so
-Excel opens Thai text correctly)."""
+"""The desk-review list as a spreadsheet: XLSX, or CSV through the shared writer
+(``gecc.common.csvexport``: UTF-8 with a byte-order mark, formula cells escaped)."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
+from gecc.common.csvexport import CONTENT_TYPE as CSV_CONTENT_TYPE
+from gecc.common.csvexport import write_csv
 from gecc.common.thaidate import format_be_datetime
 
 EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": CSV_CONTENT_TYPE,
 }
 
 
@@ -34,19 +35,6 @@ def review_rows(applications, level_names: dict):
         ]
 
 
-# A cell starting with one of these is run as a formula by spreadsheet programs; unit names
-# come from the units themselves, so they must stay plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value):
-    """The value for a CSV cell: text that a spreadsheet would take for a formula gets a
-    leading apostrophe (shown as typed, never run)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def xlsx_cell(sheet, value):
     """An XLSX cell: text is always stored as text, never as a formula."""
     from openpyxl.cell import WriteOnlyCell
@@ -59,11 +47,7 @@ def xlsx_cell(sheet, value):
 
 def write_table(header, rows, fmt) -> bytes:
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([csv_text(value) for value in row] for row in rows)
-        return buffer.getvalue().encode("utf-8-sig")
+        return write_csv(header, rows)
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}")
     import openpyxl

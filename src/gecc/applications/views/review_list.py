@@ -20,6 +20,7 @@ from gecc.applications.views.base import (
     with_completeness,
     with_percent,
 )
+from gecc.audit.domain import log_export
 from gecc.rounds.models import Round
 
 PAGE_SIZE = 50
@@ -77,9 +78,16 @@ class ApplicationReviewExportView(ReviewAccessMixin, View):
         form = review_filter(request)
         if form.round is None:
             raise Http404
-        applications = (with_percent(application) for application in
-                        review_queryset(request.user, form).iterator(chunk_size=2000))
-        content = export_review_list(applications, level_names(form.round), fmt)
+        exported = []  # the applications written, counted for the audit entry
+
+        def applications():
+            for application in review_queryset(request.user, form).iterator(chunk_size=2000):
+                exported.append(application.pk)
+                yield with_percent(application)
+
+        content = export_review_list(applications(), level_names(form.round), fmt)
+        log_export("applications.exported", request, obj=form.round,
+                   data={"format": fmt, "rows": len(exported)})
         name = f"desk-review-{form.round.year}-{timezone.localdate():%Y%m%d}.{fmt}"
         response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,24 +1,16 @@
-"""The audit log as CSV, streamed row by row so a large export never sits in memory."""
+"""The audit log as CSV, streamed row by row so a large export never sits in memory (written
+by the shared ``gecc.common.csvexport``, which escapes formula cells)."""
 
-import csv
 import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gecc.audit.domain import object_type_label, summarize
+from gecc.common.csvexport import csv_lines
 from gecc.common.thaidate import format_be_datetime
 
-# Excel (Thai Windows locales included) reads a CSV file as UTF-8 only after this mark.
-BOM = "\ufeff"
 CHUNK_SIZE = 2000
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back to the caller."""
-
-    def write(self, value):
-        return value
 
 
 def header():
@@ -44,9 +36,12 @@ def row(entry):
     ]
 
 
+def rows(queryset):
+    """One row per entry, read from the database in chunks."""
+    entries = queryset.select_related("actor", "content_type").iterator(chunk_size=CHUNK_SIZE)
+    return (row(entry) for entry in entries)
+
+
 def iter_csv(queryset):
     """Yield the CSV text of ``queryset``: the byte-order mark and header first."""
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(header())
-    for entry in queryset.select_related("actor", "content_type").iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(row(entry))
+    yield from csv_lines(header(), rows(queryset))

@@ -1,11 +1,11 @@
 """Export organisations and service units with exactly the import's columns, so an exported
 file imported again changes nothing; plus empty templates for people to fill in."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
+from gecc.common.csvexport import write_csv
 from gecc.registry.enums import ImportKind
 from gecc.registry.interfaces.formats import COLUMNS, DESCRIPTIONS, REQUIRED
 
@@ -44,13 +44,10 @@ def text_cell(sheet, value):
 
 
 def write_table(header, rows, fmt="xlsx", sheet_title="data") -> bytes:
-    """A header and rows as XLSX (every cell text, so codes keep their form) or CSV."""
+    """A header and rows as XLSX (every cell text, so codes keep their form) or CSV (the
+    shared writer ``gecc.common.csvexport``: formula cells escaped, UTF-8 with BOM)."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
+        return write_csv(header, rows)
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}")
     import openpyxl

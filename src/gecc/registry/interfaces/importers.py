@@ -6,7 +6,10 @@ Two steps, so a screen can show what will happen before anything is written:
   cleaned rows and the errors (row number as in the spreadsheet, header = row 1; column;
   reason in the active language, Thai by default);
 * ``apply(preview, actor)`` writes all rows in one transaction, updating by code, and logs one
-  ``registry.import`` audit entry with the counts. One bad row imports nothing.
+  ``registry.import`` audit entry with the counts, then one ``unit.imported`` (or
+  ``organization.imported``) entry per record created or changed, with the before/after
+  values of its changed fields, so the record's own history shows the import. One bad row
+  imports nothing.
 
 ``check_file(file, kind)`` is the cheap part of the first step, for an upload form: size,
 type, encoding, header and a first data row, without checking the rows.
@@ -17,6 +20,7 @@ Windows-874/TIS-620; XLSX is recognised by its content (a ZIP archive), not by i
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import log_action
+from gecc.audit.domain import build_entry, log_action, log_actions
 from gecc.common.db import analyze
 from gecc.registry.domain.units import would_create_cycle
 from gecc.registry.domain.validation import (
@@ -52,6 +56,9 @@ PROGRESS_EVERY_ROWS = 500
 PREVIEW_ROWS = 20
 # A bulk load this large refreshes the planner statistics (gecc.common.db.analyze).
 ANALYZE_AFTER_ROWS = 1000
+# What no code, name, phone or address holds: NUL (PostgreSQL cannot store it at all) and the
+# other C0 control characters except tab, line feed and carriage return, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def max_import_bytes() -> int:
@@ -143,6 +150,26 @@ class _Checker:
         self.preview.errors.append(RowError(row, column, str(message), str(value)))
 
 
+def _visible_controls(value):
+    """``value`` with each control character written out (``\\x00``), for an error report."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
+def _check_control_characters(checker, row_no, raw):
+    """Refuse a cell holding a control character (NUL above all); the character is then
+    taken out of the value, so the other checks and the error report never carry it."""
+    for column, value in raw.items():
+        found = CONTROL_CHARACTERS.search(value)
+        if found is None:
+            continue
+        checker.error(row_no, column,
+                      _("The cell contains a control character (%(character)s), which no "
+                        "text here may hold; remove it from the file.")
+                      % {"character": f"U+{ord(found.group()):04X}"},
+                      _visible_controls(value)[:50])
+        raw[column] = CONTROL_CHARACTERS.sub("", value)
+
+
 def _check_code(checker, row_no, column, value, seen):
     if not value:
         checker.error(row_no, column, _("This column is required."))
@@ -179,6 +206,7 @@ def _validate_organizations(preview, records):
     parent_of = dict(Organization.objects.values_list("code", "parent__code"))
     seen = {}
     for row_no, raw in records:
+        _check_control_characters(checker, row_no, raw)
         clean = {"_row": row_no, "code": raw.get("organization_code", "")}
         _check_code(checker, row_no, "organization_code", clean["code"], seen)
         _check_names(checker, row_no, raw, clean)
@@ -218,6 +246,7 @@ def _validate_units(preview, records):
     unit_types = _unit_type_lookup()
     seen = {}
     for row_no, raw in records:
+        _check_control_characters(checker, row_no, raw)
         clean = {"_row": row_no, "code": raw.get("unit_code", "")}
         _check_code(checker, row_no, "unit_code", clean["code"], seen)
         _check_names(checker, row_no, raw, clean)
@@ -328,7 +357,9 @@ def check_file(file, kind, *, max_bytes=None) -> FileCheck:
                 return FileCheck([RowError(None, "", _("The file has no data rows."))])
             return FileCheck([], table.estimated_rows)
     except FileRejected as exc:
-        return FileCheck([RowError(None, "", str(exc))])
+        # The upload form shows a message only, so a row the file stops at is named in it.
+        message = str(RowError(exc.row, "", str(exc))) if exc.row else str(exc)
+        return FileCheck([RowError(None, "", message)])
 
 
 def parse_and_validate(file, kind, *, max_bytes=None, progress=None,
@@ -349,7 +380,7 @@ def parse_and_validate(file, kind, *, max_bytes=None, progress=None,
         try:
             header = next(table, None)
         except FileRejected as exc:
-            preview.errors.append(RowError(None, "", str(exc)))
+            preview.errors.append(RowError(exc.row, "", str(exc)))
             return preview
         if header is None:
             preview.errors.append(RowError(None, "", _("The file is empty.")))
@@ -371,7 +402,7 @@ def parse_and_validate(file, kind, *, max_bytes=None, progress=None,
                 _validate_units(preview, records)
         except FileRejected as exc:
             preview.rows = []
-            preview.errors.append(RowError(None, "", str(exc)))
+            preview.errors.append(RowError(exc.row, "", str(exc)))
     if not preview.rows and not preview.errors:
         preview.errors.append(RowError(None, "", _("The file has no data rows.")))
     return preview
@@ -413,13 +444,25 @@ def errors_from_dicts(items):
 # Writing ------------------------------------------------------------------------------
 
 
+def _audit_value(value):
+    """A field value as an audit entry keeps it (as the unit and organisation forms do)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member as its plain value
+    return value
+
+
 def _apply_organizations(preview, result, progress):
+    """Write the organisations; returns ``[(organization, before, after)]`` for each one
+    created (``before`` None) or changed, with the values of the changed fields."""
     from gecc.registry.models import Organization
 
     existing = {org.code: org for org in Organization.objects.all()}
     has_en = "name_en" in preview.present
     has_parent = "parent_code" in preview.present
     new, changed = [], {}
+    befores, afters = {}, {}  # code -> {field: value} for the audit entries
     for row in preview.rows:
         org = existing.get(row["code"])
         if org is None:
@@ -427,14 +470,19 @@ def _apply_organizations(preview, result, progress):
                                name_en=row["name_en"])
             org.search_text = org.compute_search_text()
             new.append(org)
+            afters[org.code] = {"code": org.code, "name_th": org.name_th,
+                                "name_en": org.name_en, "parent": None}
             continue
-        before = (org.name_th, org.name_en)
+        before = {"name_th": org.name_th, "name_en": org.name_en}
         org.name_th = row["name_th"]
         if has_en:
             org.name_en = row["name_en"]
-        if (org.name_th, org.name_en) != before:
+        after = {"name_th": org.name_th, "name_en": org.name_en}
+        if after != before:
             org.search_text = org.compute_search_text()
             changed[org.code] = org
+            befores[org.code] = {k: v for k, v in before.items() if after[k] != v}
+            afters[org.code] = {k: v for k, v in after.items() if before[k] != v}
     Organization.objects.bulk_create(new, batch_size=BATCH)
     progress(60)
     ids = dict(Organization.objects.values_list("code", "id"))
@@ -446,11 +494,13 @@ def _apply_organizations(preview, result, progress):
             org = by_code[row["code"]]
             parent_id = ids[row["parent_code"]] if row["parent_code"] else None
             if org.parent_id != parent_id:
+                if org.code not in new_codes:
+                    changed[org.code] = org
+                    befores.setdefault(org.code, {})["parent"] = org.parent_id
+                afters.setdefault(org.code, {})["parent"] = parent_id
                 org.parent_id = parent_id
                 org.pk = org.pk or ids[org.code]
                 parent_changed.append(org)
-                if org.code not in new_codes:
-                    changed[org.code] = org
     now = timezone.now()
     for org in changed.values():
         org.updated_at = now
@@ -461,6 +511,10 @@ def _apply_organizations(preview, result, progress):
     result.created = len(new)
     result.updated = len(changed)
     result.unchanged = len(preview.rows) - result.created - result.updated
+    for org in new:
+        org.pk = org.pk or ids[org.code]
+    return ([(org, None, afters[org.code]) for org in new]
+            + [(org, befores[code], afters[code]) for code, org in changed.items()])
 
 
 UNIT_FIELDS = ["name_th", "name_en", "organization_id", "unit_type", "subdistrict_id",
@@ -471,7 +525,14 @@ OPTIONAL_SOURCES = {"name_en": "name_en", "unit_type": "unit_type", "latitude": 
                     "longitude": "longitude", "phone": "phone", "email": "email"}
 
 
+def _field_name(attname):
+    """``organization_id`` → ``organization``: audit entries name fields, not columns."""
+    return attname.removesuffix("_id")
+
+
 def _apply_units(preview, result, progress):
+    """Write the units; returns ``[(unit, before, after)]`` for each one created (``before``
+    None) or changed, with the values of the changed fields."""
     from gecc.geography.models import Subdistrict
     from gecc.registry.models import Organization, ServiceUnit
 
@@ -487,7 +548,7 @@ def _apply_units(preview, result, progress):
     progress(40)
     fields = [f for f in UNIT_FIELDS
               if OPTIONAL_SOURCES.get(f) is None or OPTIONAL_SOURCES[f] in preview.present]
-    new, changed = [], []
+    new, changed, changes = [], [], []
     for row in preview.rows:
         try:
             district_id, province_id = places[row["subdistrict_code"]]
@@ -507,14 +568,17 @@ def _apply_units(preview, result, progress):
             unit.search_text = unit.compute_search_text()
             new.append(unit)
             continue
-        dirty = False
+        before, after = {}, {}
         for name in fields:
-            if getattr(unit, name) != values[name]:
+            old = getattr(unit, name)
+            if old != values[name]:
+                before[_field_name(name)] = _audit_value(old)
+                after[_field_name(name)] = _audit_value(values[name])
                 setattr(unit, name, values[name])
-                dirty = True
-        if dirty:
+        if after:
             unit.search_text = unit.compute_search_text()
             changed.append(unit)
+            changes.append((unit, before, after))
     progress(60)
     ServiceUnit.objects.bulk_create(new, batch_size=BATCH)
     progress(85)
@@ -527,22 +591,55 @@ def _apply_units(preview, result, progress):
     result.created = len(new)
     result.updated = len(changed)
     result.unchanged = len(preview.rows) - result.created - result.updated
+    if any(unit.pk is None for unit in new):  # a database that returns no ids from bulk_create
+        ids = {}
+        new_codes = [unit.code for unit in new]
+        for start in range(0, len(new_codes), 5000):
+            ids.update(ServiceUnit.objects.filter(code__in=new_codes[start:start + 5000])
+                       .values_list("code", "id"))
+        for unit in new:
+            unit.pk = ids[unit.code]
+    created = [(unit, None, {"code": unit.code, **{
+        _field_name(name): _audit_value(getattr(unit, name)) for name in UNIT_FIELDS}})
+        for unit in new]
+    return created + changes
 
 
-def apply(preview, actor=None, *, progress=None, request=None) -> ImportResult:
-    """Write a valid preview in one transaction; returns the created/updated/unchanged counts."""
+def _record_entries(changes, action, *, actor, summary, file_name, ip_address, request):
+    """One audit entry per record the import created or changed (``action``), pointing at
+    the import's summary entry; written in bulk."""
+    for obj, before, after in changes:
+        yield build_entry(action, actor=actor, obj=obj, before=before, after=after,
+                          data={"import": summary.pk, "file": file_name}, request=request,
+                          ip_address=ip_address)
+
+
+def apply(preview, actor=None, *, progress=None, request=None,
+          ip_address=None) -> ImportResult:
+    """Write a valid preview in one transaction; returns the created/updated/unchanged counts.
+
+    Audit: one ``registry.import`` entry with the counts, and one ``unit.imported`` /
+    ``organization.imported`` entry per record created or changed (``before`` absent for a
+    new record), each naming the import entry; all carry the client address (``request``'s,
+    or ``ip_address`` kept from the upload when a background task does the work)."""
     if not preview.is_valid:
         raise ImportNotValid("The file has errors; nothing was imported.")
     progress = progress or (lambda percent: None)
     result = ImportResult(kind=preview.kind)
     with transaction.atomic():
         if preview.kind == ImportKind.ORGANIZATIONS:
-            _apply_organizations(preview, result, progress)
+            changes = _apply_organizations(preview, result, progress)
+            action = "organization.imported"
         else:
-            _apply_units(preview, result, progress)
-        log_action("registry.import", actor=actor, request=request,
-                   data={**result.as_dict(), "file": preview.file_name,
-                         "rows": len(preview.rows)})
+            changes = _apply_units(preview, result, progress)
+            action = "unit.imported"
+        summary = log_action("registry.import", actor=actor, request=request,
+                             ip_address=ip_address,
+                             data={**result.as_dict(), "file": preview.file_name,
+                                   "rows": len(preview.rows)})
+        log_actions(_record_entries(changes, action, actor=actor, summary=summary,
+                                    file_name=preview.file_name, ip_address=ip_address,
+                                    request=request))
     if len(preview.rows) >= ANALYZE_AFTER_ROWS:
         from gecc.registry.models import Organization, ServiceUnit
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from gecc.common.csvexport import unescape_cell
 from gecc.common.files import MAX_UNPACKED_BYTES, check_zip_unpacked_size
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -28,10 +29,21 @@ MAX_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
 STRAY_THAI_MARK = re.compile(r"(?<![\u0e01-\u0e4f])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 # A compressed XLSX row takes at least this many bytes; used only when a sheet has no size.
 XLSX_BYTES_PER_ROW = 50
+# UTF-16/UTF-32 text (Excel's "Unicode Text") and binary files have NUL bytes all through
+# them: more than this many, or more than one byte in a hundred, in the first 8 KB means the
+# file is not CSV text at all. Fewer is a stray NUL in a cell, which the row check refuses
+# with its row and column.
+MAX_NULS_IN_TEXT = 16
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class FileRejected(Exception):
-    """The file as a whole cannot be read."""
+    """The file cannot be read: as a whole, or from ``row`` (spreadsheet numbering, header = 1)
+    on."""
+
+    def __init__(self, message, row=None):
+        super().__init__(message)
+        self.row = row
 
 
 class Table:
@@ -152,8 +164,32 @@ def _decode(data):
     return text
 
 
+def _csv_rows(reader):
+    """The rows of a CSV reader; a row the csv module cannot read (a cell over its field
+    limit, ``csv.field_size_limit()``, 131,072 characters) stops the file with its row
+    number rather than an error in English."""
+    row_no = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                message = _("A cell is longer than %(limit)s characters; no cell of this file "
+                            "can be that long.") % {"limit": f"{csv.field_size_limit():,}"}
+            else:
+                message = _("This row cannot be read as CSV; save the file again as CSV UTF-8 "
+                            "or as XLSX.")
+            raise FileRejected(message, row=row_no + 1) from None
+        row_no += 1
+        yield row
+
+
 def _csv_table(data):
-    if any(data.startswith(magic) for magic in BINARY_MAGIC) or b"\x00" in data[:8192]:
+    sample = data[:8192]
+    if (any(data.startswith(magic) for magic in BINARY_MAGIC + UTF16_BOMS)
+            or sample.count(b"\x00") > min(MAX_NULS_IN_TEXT, len(sample) // 100)):
         raise FileRejected(_("Unknown file type: upload an XLSX workbook or a CSV file."))
     text = _decode(data)
     sample = text[:4096]
@@ -162,7 +198,7 @@ def _csv_table(data):
     except csv.Error:
         dialect = csv.excel
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    return Table(csv.reader(io.StringIO(text, newline=""), dialect), lines - 1)
+    return Table(_csv_rows(csv.reader(io.StringIO(text, newline=""), dialect)), lines - 1)
 
 
 def open_table(data) -> Table:
@@ -182,4 +218,6 @@ def cell(value) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    # "'=x" is how the system's own CSV exports escape a formula (gecc.common.csvexport):
+    # read back as "=x", so an exported file imported again changes nothing.
+    return unescape_cell(str(value)).strip()

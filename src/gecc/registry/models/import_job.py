@@ -41,6 +41,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("created by"))
+    # The uploader's address (REMOTE_ADDR after the trusted-proxy middleware), kept for the
+    # import's audit entries, which a background task writes with no request at hand.
+    client_ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

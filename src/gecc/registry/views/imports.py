@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from gecc.audit.domain import client_ip, log_export
 from gecc.registry.enums import (
     BUSY_IMPORT_STATES,
     FINISHED_IMPORT_STATES,
@@ -47,6 +48,11 @@ ERRORS_SHOWN = 500
 
 def background_rows():
     return int(getattr(settings, "REGISTRY_IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS))
+
+
+def workers_unreachable_message():
+    return _("The background workers cannot be reached just now. The file is kept and will "
+             "be processed automatically when they are back; this page shows its progress.")
 
 
 class ImportPermissionMixin(RegistryAccessMixin):
@@ -88,9 +94,10 @@ class ImportCreateView(ImportPermissionMixin, View):
                 job = ImportJob.objects.create(
                     file=upload, original_name=upload.name[:255],
                     kind=form.cleaned_data["kind"], created_by=request.user,
-                    status=ImportStatus.VALIDATING)
+                    status=ImportStatus.VALIDATING, client_ip=client_ip(request))
                 if check.estimated_rows > background_rows():
-                    start_validation(job, get_language())
+                    if not start_validation(job, get_language()):
+                        messages.warning(request, workers_unreachable_message())
                 else:
                     validate_file_task(job.pk, get_language())
                 return redirect("registry:import.detail", pk=job.pk)
@@ -160,7 +167,8 @@ class ImportConfirmView(ImportPermissionMixin, View):
         ).update(status=ImportStatus.PENDING)
         if claimed:
             if job.row_count > background_rows():
-                start_import(job)
+                if not start_import(job):
+                    messages.warning(request, workers_unreachable_message())
             else:
                 import_file_task(job.pk)
         return redirect("registry:import.detail", pk=job.pk)
@@ -175,6 +183,8 @@ class ImportErrorReportView(ImportPermissionMixin, View):
         job = get_job(request.user, pk)
         response = HttpResponse(write_error_report(errors_from_dicts(job.errors), fmt),
                                 content_type=EXPORT_FORMATS[fmt])
+        log_export("registry.import_errors_exported", request, obj=job,
+                   data={"format": fmt, "rows": len(job.errors)})
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.{fmt}"'
         return response
 

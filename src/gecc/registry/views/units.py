@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from gecc.accounts.rules import is_coordinator, is_secretariat
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, log_export
+from gecc.common.csvexport import CONTENT_TYPE as CSV_CONTENT_TYPE
 from gecc.registry.domain.units import RegistryError, deactivate_unit, reactivate_unit
 from gecc.registry.enums import ImportKind
 from gecc.registry.interfaces.exporters import export_file
@@ -38,7 +39,7 @@ AUDITED_UNIT_FIELDS = ["code", "organization", "name_th", "name_en", "unit_type"
                        "longitude", "phone", "email", "opening_hours", "services"]
 EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": CSV_CONTENT_TYPE,
 }
 
 
@@ -149,6 +150,9 @@ class ServiceUnitExportView(RegistryAccessMixin, View):
             raise Http404
         _form, queryset = filtered_units(request)
         content = export_file(ImportKind.UNITS, queryset, fmt)
+        log_export("registry.exported", request,
+                   data={"kind": ImportKind.UNITS.value, "format": fmt,
+                         "rows": queryset.count()})
         name = f"service-units-{timezone.localdate():%Y%m%d}.{fmt}"
         response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
