@@ -194,13 +194,14 @@ def test_upload_by_the_secretariat_is_forbidden(client, login_as, answer):
     assert response.status_code == 403
 
 
-def test_upload_to_a_submitted_application_is_forbidden(client, coordinator, answer):
+def test_upload_to_a_submitted_application_is_refused(client, coordinator, answer):
     answer.application.state = ApplicationState.SUBMITTED
     answer.application.save(update_fields=["state"])
     sign_in(client, coordinator)
     response = client.post(upload_url(answer),
                            {"file": SimpleUploadedFile("a.pdf", samples.pdf_bytes())}, **HTMX)
-    assert response.status_code == 403
+    assert response.status_code == 409  # with the reason (tests/evidence/test_archive_uploads)
+    assert not EvidenceFile.objects.exists()
 
 
 def test_upload_by_get_is_not_allowed(client, coordinator, answer):

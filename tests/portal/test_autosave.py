@@ -139,7 +139,9 @@ def test_submitted_application_cannot_be_autosaved(coordinator_client, applicati
     answer = answer_for(application, "Q1.1")
     response = coordinator_client.post(save_url(answer), {
         "revision": str(answer.revision), "score": "0", "explanation": ""}, **HTMX)
-    assert response.status_code == 403
+    # 409 with the reason, swapped into the answer's status (not a bare 403 nobody sees).
+    assert response.status_code == 409
+    assert "ยื่นจากแท็บอื่นหรืออุปกรณ์อื่นแล้ว" in response.content.decode()
     assert answer_for(application, "Q1.1").self_score == 2
 
 

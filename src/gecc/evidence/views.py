@@ -16,7 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from gecc.applications.enums import EDITABLE_STATES
 from gecc.applications.models import Answer
+from gecc.audit.domain import log_action
 from gecc.evidence.domain.evidence import add_evidence, remove_evidence, replace_evidence
 from gecc.evidence.domain.files import EvidenceRejected, download_name, max_bytes
 from gecc.evidence.models import EvidenceFile
@@ -66,15 +68,39 @@ def safe_next(request):
     return ""
 
 
+class ApplicationNotEditable(PermissionDenied):
+    """The application was sent (in another tab or on another device) since the page was
+    loaded: the change is refused with a message, not a bare 403."""
+
+    def __init__(self, answer):
+        super().__init__()
+        self.answer = answer
+
+
+def not_editable_message() -> str:
+    return _("This application was submitted in another tab or on another device, so its "
+             "evidence can no longer be changed and this file was not saved. Reload the page "
+             "to see what was sent.")
+
+
 class EvidenceChangeMixin(LoginRequiredMixin):
     """POST-only changes that answer htmx with the refreshed partial and anything else with a
     redirect back (``next``) or to the answer's versions page."""
 
-    def respond(self, request, answer, *, error=""):
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ApplicationNotEditable as exc:
+            return self.respond(request, exc.answer, error=not_editable_message(), status=409)
+
+    def respond(self, request, answer, *, error="", status=200):
         # An error comes back as 200 too: htmx swaps only successful responses, and the
-        # message belongs in the partial's error area.
+        # message belongs in the partial's error area. An application sent elsewhere is a
+        # 409: the self-assessment page swaps it in, other pages show its message
+        # (data-error-message) through gecc/js/htmx-errors.js.
         if request.htmx:
-            return render(request, PARTIAL, partial_context(request, answer, error=error))
+            return render(request, PARTIAL, partial_context(request, answer, error=error),
+                          status=status)
         if error:
             messages.error(request, error)
         return HttpResponseRedirect(
@@ -83,16 +109,25 @@ class EvidenceChangeMixin(LoginRequiredMixin):
 
     def ensure_can_change(self, request, answer):
         if not request.user.has_perm("evidence.change_evidence", answer):
+            if answer.application.state not in EDITABLE_STATES:
+                raise ApplicationNotEditable(answer)
             raise PermissionDenied
 
 
 class EvidenceFileDownloadView(LoginRequiredMixin, View):
+    """The file itself; every download is recorded (``evidence.downloaded``: who, from where,
+    which file and version)."""
+
     def get(self, request, public_id):
         evidence = get_evidence(request.user, public_id)
         try:
             handle = evidence.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
+        log_action("evidence.downloaded", actor=request.user, obj=evidence, request=request,
+                   data={"file": evidence.original_name, "version": evidence.version,
+                         "sha256": evidence.sha256,
+                         "application": evidence.answer.application_id})
         response = FileResponse(handle, as_attachment=True,
                                 filename=download_name(evidence.original_name, evidence.kind),
                                 content_type=evidence.content_type)

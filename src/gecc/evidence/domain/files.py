@@ -5,6 +5,11 @@ The type of a file is decided by its content, never by its name: a PDF starts wi
 ZIP archives holding ``[Content_Types].xml`` and ``word/document.xml`` or
 ``xl/workbook.xml``. Everything else is refused with a message naming the allowed types.
 
+DOCX/XLSX archives are checked before anything is unpacked (``gecc.common.files``): the
+sizes declared in their directory must stay under ``UPLOAD_ZIP_MAX_UNPACKED_BYTES`` and
+``UPLOAD_ZIP_MAX_RATIO`` (no "zip bombs"), and a document carrying macros (``vbaProject.bin``,
+macro sheets, a .docm/.xlsm content type) is refused.
+
 Photos (JPEG, PNG) are re-saved through Pillow with the orientation applied and every
 metadata block dropped (EXIF with its GPS position, XMP, comments, PNG text chunks), so the
 stored bytes, and the SHA-256 kept for them, never carry the place a photo was taken.
@@ -21,6 +26,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gecc.common.files import ArchiveTooLarge, check_archive, macro_parts
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 8192
@@ -85,6 +92,27 @@ def too_big_message(limit: int) -> str:
 
 def empty_message() -> str:
     return _("The file is empty. Choose a file that has content.")
+
+
+def macros_message() -> str:
+    return _("This Office file contains macros, which can run harmful code. Save it without "
+             "macros (as .docx or .xlsx, or as PDF) and upload it again.")
+
+
+def archive_too_large_message(exc: ArchiveTooLarge) -> str:
+    if exc.reason == "ratio":
+        return _("This file is compressed far more than ordinary documents (more than "
+                 "%(ratio)s times), so it is refused for safety. Save it again, for example "
+                 "as PDF, and upload it again.") % {"ratio": exc.limit}
+    megabytes = max(1, round(exc.limit / (1024 * 1024)))
+    return _("This file unpacks to more than %(size)s MB, which is more than allowed. Save it "
+             "again, for example as PDF, and upload it again.") % {"size": megabytes}
+
+
+def check_office_archive(stream, kind: str) -> None:
+    """Refuse a DOCX/XLSX that carries macros. ``stream`` is left at its start."""
+    if kind in (DOCX, XLSX) and macro_parts(stream):
+        raise EvidenceRejected(macros_message())
 
 
 def detect_type(head_bytes: bytes, zip_names=None) -> str:
@@ -183,8 +211,21 @@ class PreparedFile:
         return extension(self.kind)
 
 
+MAX_NAME_CHARACTERS = 255
+
+
+def shorten_name(name: str, limit: int = MAX_NAME_CHARACTERS) -> str:
+    """``name`` cut to ``limit`` characters, keeping a short extension (``….pdf``)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and 0 < len(ext) <= 16:
+        return stem[: limit - len(ext) - 2].rstrip() + "…." + ext
+    return name[: limit - 1] + "…"
+
+
 def original_name_of(uploaded_file) -> str:
-    return original_name_of_text(getattr(uploaded_file, "name", ""))[:255]
+    return shorten_name(original_name_of_text(getattr(uploaded_file, "name", "")))
 
 
 def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
@@ -192,7 +233,8 @@ def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
 
     The size is checked first, before anything is read: the announced
     ``uploaded_file.size`` and then the real length of the stream; then
-    the type from the content; photos are stripped of metadata; then the SHA-256 of the
+    the type from the content (a DOCX/XLSX archive's declared sizes and macros first);
+    photos are stripped of metadata; then the SHA-256 of the
     bytes that will be stored is computed in chunks.
     """
     limit = max_bytes() if limit is None else limit
@@ -211,11 +253,22 @@ def prepare_upload(uploaded_file, *, limit: int | None = None) -> PreparedFile:
     if not head:
         raise EvidenceRejected(empty_message())
     zip_names = None
+    stream = uploaded_file.file if hasattr(uploaded_file, "file") else uploaded_file
     if head.startswith(ZIP_SIGNATURE):
-        zip_names = _zip_names(uploaded_file.file if hasattr(uploaded_file, "file")
-                               else uploaded_file)
+        try:
+            zip_names = check_archive(stream).names
+        except ArchiveTooLarge as exc:
+            raise EvidenceRejected(archive_too_large_message(exc)) from exc
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            zip_names = []
         uploaded_file.seek(0)
     kind = detect_type(head, zip_names)
+    if zip_names:
+        try:
+            check_office_archive(stream, kind)
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError):
+            raise EvidenceRejected(not_allowed_message()) from None
+        uploaded_file.seek(0)
     name = original_name_of(uploaded_file)
     if kind in IMAGE_TYPES:
         cleaned = strip_image_metadata(uploaded_file.read(), kind)

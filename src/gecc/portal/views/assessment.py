@@ -23,6 +23,7 @@ from gecc.applications.domain import (
     progress_by_category,
     save_answer,
 )
+from gecc.applications.enums import EDITABLE_STATES
 from gecc.applications.models import Answer, ReviewComment
 from gecc.common.urls import reverse_one
 from gecc.evidence.models import current_evidence_prefetch
@@ -183,6 +184,8 @@ class AnswerSaveView(PortalView):
         answer = get_answer(request.user, pk)
         application = answer.application
         if not request.user.has_perm("applications.change_application", application):
+            if application.state not in EDITABLE_STATES:
+                return self.not_editable(request, answer)
             raise PermissionDenied(_("This application can no longer be changed."))
         edition = application.round.edition
         points = scale_points(edition)
@@ -201,6 +204,8 @@ class AnswerSaveView(PortalView):
         except ConcurrentEditError:
             return self.conflict(request, answer, points, edition, choice, explanation)
         except ValidationError as exc:
+            if "not_editable" in {error.code for error in getattr(exc, "error_list", [])}:
+                return self.not_editable(request, answer)
             return self.refuse(request, answer, points, edition, choice, explanation,
                                error_messages(exc), revision)
         if not request.htmx:
@@ -226,6 +231,19 @@ class AnswerSaveView(PortalView):
             response["HX-Reswap"] = "outerHTML"
             return response
         return render(request, "portal/answer/detail.html", context, status=400)
+
+    def not_editable(self, request, answer):
+        """409: the application was submitted (or withdrawn) since this page was loaded, in
+        another tab or on another device; nothing is saved and the page says so."""
+        message = _("This application was submitted in another tab or on another device, so "
+                    "it can no longer be changed and this change was not saved. Reload the "
+                    "page to see what was sent.")
+        if request.htmx:
+            return render(request, "portal/answer/not_editable.html",
+                          {"answer": answer, "message": message,
+                           "reload_url": answer_url(answer)}, status=409)
+        messages.error(request, message)
+        return HttpResponseRedirect(answer_url(answer))
 
     def conflict(self, request, answer, points, edition, choice, explanation):
         """409: saved elsewhere since it was loaded; show both versions, write nothing."""
