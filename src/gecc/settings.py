@@ -6,9 +6,12 @@ runs the project with no database server (SQLite in ``data/``) and production se
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent  # src/gecc
@@ -35,7 +38,36 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only good for development and tests; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", "django-insecure-development-key-" + "x" * 40)
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-" + "x" * 40
+SECRET_KEY = env("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+
+
+def _weak_secret_key(key):
+    """The development key, or one Django's deploy check would call weak."""
+    return (key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure")
+            or len(key) < 50 or len(set(key)) < 5)
+
+
+def _development_process():
+    """With DEBUG off the weak key is still tolerated in the test suite, in one-off
+    management commands (``make demo``'s migrate, ``manage.py check``) and in the
+    benchmarks of ``bench/``; never in a process that serves or works: gunicorn,
+    ``runserver``, a Celery worker."""
+    if "pytest" in sys.modules:
+        return True
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None:
+        return False
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if script.name == "manage.py":
+        return command not in ("", "runserver", "runserver_plus")
+    return script.suffix == ".py" and script.resolve().parent == PROJECT_DIR / "bench"
+
+
+if not DEBUG and _weak_secret_key(SECRET_KEY) and not _development_process():
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or weak while DEBUG is off: set SECRET_KEY to a long random "
+        "value (at least 50 characters, see docs/deploy.md), or DEBUG=1 for development.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -55,6 +87,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (gecc.accounts.sessions): signed out after this many seconds without a request:
+# 30 minutes for staff who verified a second factor, 8 hours for everyone else; and in any
+# case this long after signing in.
+SESSION_IDLE_TIMEOUT_STAFF_OTP = int(env("SESSION_IDLE_TIMEOUT_STAFF_OTP", "1800"))
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", "28800"))
+SESSION_ABSOLUTE_LIFETIME = int(env("SESSION_ABSOLUTE_LIFETIME", "43200"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only; no inline script, no inline style attribute, no eval, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 INSTALLED_APPS = [
     # Data apps, lowest layer first (docs/architecture.md).
@@ -87,20 +143,25 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "rest_framework",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "gecc.common.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gecc.common.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gecc.common.middleware.UploadErrorMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gecc.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gecc.accounts.sessions.SessionTimeoutMiddleware",
+    "gecc.accounts.sessions.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -169,12 +230,15 @@ AUTH_PASSWORD_VALIDATORS = [
 if env_bool("GECC_FAST_PASSWORD_HASHER", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling (gecc.accounts.domain.throttle).
+# Login throttling (gecc.accounts.domain.throttle): an account is slowed, then locked; a
+# client address (perhaps a whole office behind one NAT address) only after many more
+# failures. Fails closed when the cache is down.
 LOGIN_THROTTLE = {
     "WINDOW_SECONDS": int(env("LOGIN_THROTTLE_WINDOW", "900")),
     "SLOW_AFTER": int(env("LOGIN_THROTTLE_SLOW_AFTER", "3")),
     "LOCK_AFTER": int(env("LOGIN_THROTTLE_LOCK_AFTER", "8")),
     "LOCK_SECONDS": int(env("LOGIN_THROTTLE_LOCK_SECONDS", "900")),
+    "ADDRESS_LOCK_AFTER": int(env("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", "100")),
 }
 # Password-reset emails: per address and per client address, in a sliding window.
 PASSWORD_RESET_LIMIT = {
@@ -238,8 +302,13 @@ STORAGES = {
 
 # Cache: Redis in production (REDIS_URL), local memory otherwise.
 if env("REDIS_URL"):
+    # Short socket timeouts: with Redis unreachable a request gives up in seconds (the
+    # throttles then fail closed) instead of hanging on the operating system's timeout.
+    _redis_timeout = float(env("REDIS_SOCKET_TIMEOUT", "2"))
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env("REDIS_URL")}}
+                          "LOCATION": env("REDIS_URL"),
+                          "OPTIONS": {"socket_connect_timeout": _redis_timeout,
+                                      "socket_timeout": _redis_timeout}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -254,6 +323,32 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A broker or result backend that cannot be reached costs a request about a second, never
+# 20 (gecc.common.queue): a 1-second connection timeout and one quick retry when sending,
+# short Redis socket timeouts, and a result backend that gives up after two quick attempts
+# to reconnect instead of twenty one-second ones. Workers keep reconnecting as before
+# (broker_connection_max_retries).
+_celery_connect_timeout = float(env("CELERY_CONNECT_TIMEOUT", "1"))
+_celery_quick_retry = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                       "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = _celery_connect_timeout
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redis waits
+CELERY_BROKER_TRANSPORT_OPTIONS = {**_celery_quick_retry,
+                                   "socket_connect_timeout": _celery_connect_timeout,
+                                   "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _celery_quick_retry
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {**_celery_quick_retry,
+                                                            "max_retries": 2}}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _celery_connect_timeout
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# The sweep (gecc.common.sweep; `manage.py sweep_queues` runs the same): sends outbox
+# messages still queued OUTBOX_SWEEP_AFTER_SECONDS after they were due and runs import jobs
+# no worker started within REGISTRY_IMPORT_STALL_SECONDS. `celery beat` starts it.
+OUTBOX_SWEEP_AFTER_SECONDS = int(env("OUTBOX_SWEEP_AFTER_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-waiting-work": {"task": "gecc.common.sweep",
+                           "schedule": float(env("SWEEP_INTERVAL_SECONDS", "300"))},
+}
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_BACKEND = env(
@@ -288,6 +383,13 @@ REGISTRY_IMPORT_BACKGROUND_ROWS = int(env("REGISTRY_IMPORT_BACKGROUND_ROWS", "20
 # A background check that no worker has started after this many seconds can be run from the
 # import page instead (the workers may be down).
 REGISTRY_IMPORT_STALL_SECONDS = int(env("REGISTRY_IMPORT_STALL_SECONDS", "120"))
+
+# Office files (DOCX/XLSX are ZIP archives: evidence, registry and criteria imports) are
+# refused when their directory declares more than this many unpacked bytes (100 MB), or more
+# than this ratio of unpacked to packed bytes (100:1); gecc.common.files.
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(env("UPLOAD_ZIP_MAX_UNPACKED_BYTES",
+                                        str(100 * 1024 * 1024)))
+UPLOAD_ZIP_MAX_RATIO = int(env("UPLOAD_ZIP_MAX_RATIO", "100"))
 
 # Evidence files: size limit in bytes (default 20 MB); types are detected from content.
 EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
