@@ -15,6 +15,7 @@ created on that server and dropped afterwards.
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -119,13 +120,15 @@ def main():
             print(f"database: {connection.vendor}; {args.units} units; file {size:.1f} MB")
             print(f"full import (parse + validate + apply): {import_seconds:.2f} s")
             print(f"floor (openpyxl read-only + bulk_create): {floor_seconds:.2f} s")
-            print(f"ratio: {import_seconds / floor_seconds:.2f} (target <= 1.5)")
+            ratio = import_seconds / floor_seconds
+            print(f"ratio: {ratio:.2f} (target <= 1.5: {'PASS' if ratio <= 1.5 else 'FAIL'})")
             print(f"preview check on upload (parse + validate, no writes): "
                   f"{preview_seconds:.2f} s")
         finally:
             if drop:
                 drop()
+    return 0 if ratio <= 1.5 else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -24,7 +24,10 @@ def test_log_actions_writes_every_built_entry_in_one_go(make_user):
                for index, target in enumerate(targets)]
     with CaptureQueriesContext(connection) as queries:
         assert log_actions(entries) == 3
-    assert len([q for q in queries if "INSERT INTO" in q["sql"]]) == 1  # one executemany
+    # One statement: a multi-row INSERT, or on PostgreSQL a COPY (which the query log
+    # does not see).
+    inserts = [q for q in queries if "INSERT INTO" in q["sql"]]
+    assert len(inserts) == (0 if connection.vendor == "postgresql" else 1)
     stored = list(AuditEntry.objects.filter(action="user.imported").order_by("pk"))
     assert [entry.object_id for entry in stored] == [str(target.pk) for target in targets]
     assert [entry.data for entry in stored] == [{"after": {"n": n}, "token": MASK}

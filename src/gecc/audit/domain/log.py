@@ -83,30 +83,41 @@ BULK_FIELDS = ("at", "actor", "actor_label", "action", "content_type", "object_i
 
 def log_actions(entries, *, batch_size=1000) -> int:
     """Append many entries made by ``build_entry`` at once (a bulk import's one entry per
-    record), all with the same time; returns how many. Same rules as ``log_action``; written
-    with one prepared INSERT run for each batch, which takes half the time of
-    ``bulk_create`` for 20,000 entries (the ORM prepares every value of every row). The
-    entries get no primary key back."""
+    record), all with the same time; returns how many. Same rules as ``log_action``. On
+    PostgreSQL the rows go in with one ``COPY``; elsewhere as one multi-row INSERT per batch.
+    For 20,000 entries either takes a fraction of the time of ``bulk_create`` (the ORM
+    prepares every value of every row). The entries get no primary key back."""
     entries = list(entries)
     if not entries:
         return 0
     connection = connections[router.db_for_write(AuditEntry)]
     fields = [AuditEntry._meta.get_field(name) for name in BULK_FIELDS]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(AuditEntry._meta.db_table)} "
-           f"({', '.join(quote(field.column) for field in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
     at_field, data_field, ip_field = fields[0], fields[7], fields[8]
     at = at_field.get_db_prep_save(timezone.now(), connection)
-    rows = [(at, entry.actor_id, entry.actor_label, entry.action, entry.content_type_id,
-             entry.object_id, entry.object_repr,
-             data_field.get_db_prep_save(entry.data, connection),
-             ip_field.get_db_prep_save(entry.ip_address, connection))
-            for entry in entries]
+
+    def row(entry):
+        return (at, entry.actor_id, entry.actor_label, entry.action, entry.content_type_id,
+                entry.object_id, entry.object_repr,
+                data_field.get_db_prep_save(entry.data, connection),
+                ip_field.get_db_prep_save(entry.ip_address, connection))
+
+    quote = connection.ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start:start + batch_size])
-    return len(rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for entry in entries:
+                    copy.write_row(row(entry))
+            return len(entries)
+        batch_size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, entries)))
+        values = f"({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(entries), batch_size):
+            batch = entries[start:start + batch_size]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
+                           + ", ".join([values] * len(batch)),
+                           [value for entry in batch for value in row(entry)])
+    return len(entries)
 
 
 def log_export(action, request, *, obj=None, data=None):
