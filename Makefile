@@ -43,15 +43,23 @@ messages: $(STAMP)
 		$(PY) scripts/compile_messages.py; \
 	fi
 
+# The demo runs as production does, with DEBUG off: the real Thai error pages (never Django's
+# debug 404 listing every URL), static files served by WhiteNoise. Its SECRET_KEY is random,
+# made once and kept in data/demo-secret-key (sessions survive a restart); SITE_URL is the
+# demo's own address, so links in its e-mails open from a mail client (docs/deploy.md).
+DEMO_KEY := data/demo-secret-key
+DEMO_ENV = SECRET_KEY="$$(cat $(DEMO_KEY))" SITE_URL=http://$(HOST):$(PORT)
 demo: install
 	mkdir -p data
-	$(MANAGE) migrate --noinput
-	$(MANAGE) setup_demo
+	test -s $(DEMO_KEY) || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > $(DEMO_KEY))
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) setup_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
+# Development: DEBUG on (tracebacks, Django's debug 404), e-mail links to this server.
 serve: install
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench manage.py

@@ -6,8 +6,9 @@ self-assessments in a throwaway database, attaches evidence files to the sampled
 applications, then times, through Django's test client:
 
 - the secretariat's desk-review list of the round filtered by province (with paging);
-- a coordinator's self-assessment page of one application (every item, score, explanation
-  and evidence file).
+- a coordinator's self-assessment page of one application, one category of it at a time
+  (each item's score, explanation and evidence files, the index of every category with its
+  progress, the missing list).
 
 Prints the query count of each page (it must not depend on the data) and p50/p95/max server
 time. Target: p95 under 150 ms on PostgreSQL.
@@ -151,7 +152,13 @@ def run(args):
                     for _ in range(20)]
     review_paths += [f"{review}?round={round_year}", f"{review}?round={round_year}&page=2",
                      f"{review}?round={round_year}&page=20"]
-    assessment_paths = [reverse("portal:application.assessment", args=[pk]) for pk in sampled]
+    # The self-assessment shows one category per page (the first one without ?category=):
+    # every category of every sampled application, the default page included.
+    categories = sorted(set(Answer.objects.filter(application_id__in=sampled)
+                            .values_list("item__parent__parent__ref", flat=True)))
+    assessment_paths = [reverse("portal:application.assessment", args=[pk]) + query
+                        for pk in sampled
+                        for query in ["", *(f"?category={ref}" for ref in categories)]]
 
     items = Answer.objects.filter(application_id=sampled[0]).count() if sampled else 0
     print(f"database: {connection.vendor}; {Application.objects.count():,} applications, "

@@ -28,6 +28,13 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Links in e-mails are absolute, built from SITE_URL (an empty one makes the outbox
+    refuse them): the test client's host stands in for the site's address."""
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def make_user(db):
     """``make_user("secretariat", "coordinator")`` → an active user holding those roles."""

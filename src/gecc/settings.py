@@ -70,6 +70,8 @@ if not DEBUG and _weak_secret_key(SECRET_KEY) and not _development_process():
         "value (at least 50 characters, see docs/deploy.md), or DEBUG=1 for development.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A form sent with a stale or missing security token: a Thai page in the site's layout.
+CSRF_FAILURE_VIEW = "gecc.common.views.csrf_failure"
 
 # Behind a TLS-terminating reverse proxy (docs/deploy.md).
 SECURE = env_bool("SECURE", False)

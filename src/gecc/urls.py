@@ -1,8 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gecc.backoffice.views import home_redirect
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, asked for by browsers and feed readers whatever the page links."""
+
+    permanent = False  # the target may change name (hashed static files)
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("gecc/favicon.ico")
+
 
 urlpatterns = [
     path("", include("gecc.public.urls")),
@@ -20,7 +32,14 @@ urlpatterns = [
     path("api/", include("gecc.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
 ]
+
+# Error pages in the site's layout, rendered with the request (gecc.common.views).
+handler400 = "gecc.common.views.bad_request"
+handler403 = "gecc.common.views.permission_denied"
+handler404 = "gecc.common.views.page_not_found"
+handler500 = "gecc.common.views.server_error"
 
 if settings.DEBUG:  # pragma: no cover
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

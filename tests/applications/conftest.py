@@ -1,7 +1,27 @@
 import pytest
+from django.utils import timezone
 
-from tests.applications.factories import make_application, make_round
+from tests.applications.factories import DURING, make_application, make_round
 from tests.registry.factories import ServiceUnitFactory
+
+
+class Clock:
+    """The server's "now" for a test: every ``timezone.now()`` answers ``self.now``."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Freeze the server clock inside the round's application period: saving an answer is
+    refused once the round stops accepting applications (move it with ``clock.now = ...``)."""
+    frozen = Clock(DURING)
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
 
 
 @pytest.fixture

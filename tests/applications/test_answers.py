@@ -77,10 +77,13 @@ def test_save_answer_refused_once_submitted(application, coordinator):
                     actor=coordinator)
 
 
-def test_missing_items_lists_mandatory_unanswered_and_to_confirm(application, coordinator):
-    assert [(m.ref, m.reason) for m in missing_items(application)] == [("P1.1", "unanswered")]
+def test_missing_items_lists_every_unanswered_item_and_to_confirm(application, coordinator):
+    assert [(m.ref, m.reason) for m in missing_items(application)] == [
+        ("P1.1", "unanswered"), ("P1.2", "unanswered"), ("Q1.1", "unanswered")]
     Answer.objects.filter(application=application, item__ref="Q1.1").update(
         needs_confirmation=True, self_score=2)
+    save_answer(answer(application, "P1.2"), self_score=None, not_applicable=True,
+                explanation="", expected_revision=0, actor=coordinator)
     assert [(m.ref, m.reason) for m in missing_items(application)] == [
         ("P1.1", "unanswered"), ("Q1.1", "to_confirm")]
     save_answer(answer(application, "P1.1"), self_score=2, explanation="", expected_revision=0,

@@ -15,7 +15,7 @@ from gecc.applications.domain import (
     withdraw,
 )
 from gecc.applications.enums import ApplicationState
-from gecc.applications.models import Application, ReviewComment
+from gecc.applications.models import Answer, Application, ReviewComment
 from gecc.audit.models import AuditEntry
 from tests.applications.factories import (
     CLOSE_AT,
@@ -105,11 +105,12 @@ def test_submit_before_the_round_opens_is_refused(application, coordinator):
         submit_application(application, coordinator, now=OPEN_AT - SECOND)
 
 
-def test_submit_with_a_mandatory_item_missing_lists_it(application, coordinator):
+def test_submit_with_items_missing_lists_every_unanswered_item(application, coordinator):
+    Answer.objects.filter(application=application, item__ref="Q1.1").update(self_score=2)
     with pytest.raises(ValidationError) as exc:
         submit_application(application, coordinator, now=DURING)
     assert exc.value.code == "incomplete"
-    assert exc.value.params["missing"] == ["P1.1"]
+    assert exc.value.params["missing"] == ["P1.1", "P1.2"]
     assert "P1.1" in exc.value.messages[0]
     assert "Q1.1" not in exc.value.messages[0]
 
@@ -135,7 +136,8 @@ def test_returned_application_can_be_resubmitted_after_the_round_close(
     submit_application(application, coordinator, now=DURING)
     after_close = CLOSE_AT + datetime.timedelta(days=3)
     return_for_correction(application, secretariat, datetime.date(2026, 3, 10), now=after_close)
-    assert application.return_deadline.isoformat() == "2026-03-11T00:00:00+07:00"
+    # a date-only deadline is the end of that day in Bangkok
+    assert application.return_deadline.isoformat() == "2026-03-10T23:59:59.999999+07:00"
     submit_application(application, coordinator, now=after_close + datetime.timedelta(days=1))
     assert application.state == S.RESUBMITTED
 

@@ -16,7 +16,7 @@ from gecc.applications.domain import add_review_comment, submit_application
 from gecc.applications.models import Application, ReviewComment
 from gecc.audit.models import AuditEntry
 from gecc.rounds.domain import update_round_dates
-from tests.applications.factories import DURING, answer_all, make_application, make_round
+from tests.applications.factories import CLOSE_AT, DURING, answer_all, make_application, make_round
 from tests.conftest import sign_in
 from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
 
@@ -302,7 +302,10 @@ def extend_desk_review(round_obj, days=30):
 
 
 def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1, mailoutbox,
-                                                          django_capture_on_commit_callbacks):
+                                                          django_capture_on_commit_callbacks,
+                                                          clock):
+    clock.now = CLOSE_AT + datetime.timedelta(days=1)  # the desk review, after the close
+    sign_in(client, reviewer)  # a fresh session at the new time
     item_ref = app1.answers.first().item.ref
     add_review_comment(app1, reviewer, "ขอภาพถ่าย", answer=app1.answers.first())
     page = client.get(url_for("return", app1))
@@ -317,8 +320,9 @@ def test_return_for_correction_with_deadline_and_comments(client, reviewer, app1
     assert response.status_code == 302
     app1.refresh_from_db()
     assert app1.state == "returned"
-    assert timezone.localtime(app1.return_deadline).date() == deadline + datetime.timedelta(
-        days=1)
+    # a date-only deadline is the end of that very day in Bangkok, not midnight of the next
+    assert timezone.localtime(app1.return_deadline) == timezone.make_aware(
+        datetime.datetime.combine(deadline, datetime.time(23, 59, 59, 999999)))
     # the item comment is stored once; the new line becomes one whole-application comment
     assert list(ReviewComment.objects.values_list("text", flat=True).order_by("pk")) == [
         "ขอภาพถ่าย", "แก้ไขผู้ติดต่อ"]
@@ -387,19 +391,20 @@ def test_export_csv_has_bom_columns_and_filtered_rows(client, reviewer, round_ob
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows[0]) == 9
+    assert len(rows[0]) == 10
     assert len(rows) == 2
     assert rows[1][0] == app1.unit.code
-    assert rows[1][8] == "100"
+    assert rows[1][8] == ""  # no correction deadline
+    assert rows[1][9] == "100"
 
 
 def test_export_xlsx_has_the_list_columns(client, reviewer, app1):
     response = client.get(reverse("applications:review.export"), {"fmt": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows[0]) == 9
+    assert len(rows[0]) == 10
     assert rows[1][0] == app1.unit.code
-    assert rows[1][8] == 100
+    assert rows[1][9] == 100
 
 
 def test_export_unknown_format_is_404(client, reviewer, app1):

@@ -25,12 +25,12 @@ def test_field_changes_of_data_without_before_or_after_is_empty():
     assert field_changes({"before": "not a dict"}) == []
 
 
-def test_display_value_shows_missing_and_null_as_a_dash_and_structures_as_json():
+def test_display_value_shows_missing_and_null_as_a_dash_and_structures_in_words():
     assert display_value(MISSING) == "—"
     assert display_value(None) == "—"
     assert display_value("ลำพูน") == "ลำพูน"
-    assert display_value(False) == "false"
-    assert display_value({"b": 1, "a": ["ก"]}) == '{"a": ["ก"], "b": 1}'
+    assert display_value(False) == "ไม่ใช่"
+    assert display_value({"b": 1, "a": ["ก"]}) == "b: 1; a: ก"
 
 
 def test_summarize_shows_up_to_three_changed_fields_and_counts_the_rest():
@@ -40,8 +40,8 @@ def test_summarize_shows_up_to_three_changed_fields_and_counts_the_rest():
 
 
 def test_summarize_created_and_removed_fields():
-    assert summarize({"after": {"name": "หน่วยใหม่"}}) == "name: หน่วยใหม่"
-    assert summarize({"before": {"name": "หน่วยเก่า"}}) == "name: หน่วยเก่า → —"
+    assert summarize({"after": {"name": "หน่วยใหม่"}}) == "ชื่อ: หน่วยใหม่"
+    assert summarize({"before": {"name": "หน่วยเก่า"}}) == "ชื่อ: หน่วยเก่า → —"
 
 
 def test_summarize_shortens_long_values():
@@ -50,7 +50,7 @@ def test_summarize_shortens_long_values():
 
 def test_summarize_without_changes_falls_back_to_other_data():
     assert summarize({"email": "x@y.th", "reason": "locked", "third": 3}) == \
-        "email: x@y.th; reason: locked"
+        "อีเมล: x@y.th; เหตุผล: locked"
     assert summarize({}) == ""
 
 

@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from gecc.accounts.models import User
+from gecc.audit.domain import field_label
 from tests.audit.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_audit_history_for_secretariat_links_to_the_filtered_full_list(make_user
     assert (f'href="/staff/audit/?content_type={content_type.pk}&amp;object_id={unit.pk}"'
             in html)
     assert f'href="/staff/audit/{entry.pk}/"' in html
-    assert "phone: 1 → 2" in html
+    assert f"{field_label(User, 'phone')}: 1 → 2" in html
 
 
 def test_audit_history_for_coordinator_shows_only_their_own_entries_and_no_log_link(

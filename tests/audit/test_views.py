@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from gecc.accounts.models import RoleGrant, User
+from gecc.audit.domain import field_label
 from gecc.audit.models import AuditEntry
 from tests.audit.conftest import sign_in_verified
 from tests.audit.factories import make_entry
@@ -99,7 +100,8 @@ def test_entry_list_shows_time_in_buddhist_era_actor_action_object_and_summary(
     assert "สมศรี เลขาฯ" in html
     assert "<code>user.updated</code>" in html
     assert "ผู้ประสานงาน ลำพูน" in html
-    assert "full_name: ผู้ประสานงาน → ผู้ประสานงาน ลำพูน" in html
+    assert (f"{field_label(User, 'full_name')}: ผู้ประสานงาน → ผู้ประสานงาน ลำพูน"
+            in html)
 
 
 def test_entry_list_newest_first(secretariat_client):
@@ -262,7 +264,7 @@ def test_entry_detail_shows_changed_fields_table_and_raw_json(secretariat_client
     changes = response.context["changes"]
     assert [(c.field, c.before_text, c.after_text, c.changed) for c in changes] == [
         ("full_name", "เก่า", "ใหม่", True),
-        ("is_active", "—", "false", True),
+        ("is_active", "—", "ไม่ใช่", True),
         ("phone", "053-000000", "053-000000", False),
     ]
     html = response.content.decode()
@@ -297,9 +299,9 @@ def test_entry_export_streams_utf8_csv_with_bom_of_the_filtered_list(secretariat
     assert body.startswith(b"\xef\xbb\xbf")
     lines = body.decode("utf-8-sig").splitlines()
     assert len(lines) == 2
-    assert next(csv.reader([lines[1]]))[1:6] == [
+    assert next(csv.reader([lines[1]]))[1:7] == [
         "8 มิถุนายน 2563 14:05 น.", "2020-06-08T14:05:00+07:00", "sec@example.go.th",
-        "user.updated", "ผู้ใช้"]
+        "user.updated", "user.updated", "ผู้ใช้"]  # a code without a title shows as itself
     assert "ศูนย์ลำพูน" in lines[1]
     assert "secret" not in lines[1]
 

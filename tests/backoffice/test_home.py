@@ -3,12 +3,17 @@ from django.test.utils import override_settings
 
 from gecc.applications.demo import load_lamphun_2563_round
 from gecc.backoffice.dashboard import round_summaries
+from gecc.demo.accounts import ensure_demo_accounts
+from gecc.demo.evidence import attach_demo_evidence
 
 
 @pytest.fixture
-def demo_round(db):
+def demo_round(db, settings, tmp_path):
+    # The example edition needs evidence on its mandatory items: the demo app's pictures.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_demo_accounts()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        return load_lamphun_2563_round()
+        return load_lamphun_2563_round(before_submit=attach_demo_evidence)
 
 
 def test_secretariat_home_shows_the_running_round_with_counts(client, login_as, demo_round):

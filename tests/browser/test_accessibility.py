@@ -97,7 +97,9 @@ class World:
         self.draft = make_application(self.round, self.unit, self.coordinator,
                                       now=timezone.now())
         answer_all(self.draft)
-        self.other_unit = ServiceUnitFactory(name_th="ศูนย์บริการร่วมอำเภอบ้านโฮ่ง")
+        self.other_coordinator = UserFactory(roles=["coordinator"])  # sees the receipt
+        self.other_unit = ServiceUnitFactory(name_th="ศูนย์บริการร่วมอำเภอบ้านโฮ่ง",
+                                             coordinators=[self.other_coordinator])
         self.submitted = make_application(self.round, self.other_unit, self.secretariat,
                                           now=timezone.now())
         answer_all(self.submitted)
@@ -112,12 +114,20 @@ PAGES = [
     ("login", None, lambda w: "/accounts/login/"),
     ("password-reset", None, lambda w: "/accounts/password/reset/"),
     ("not-found", None, lambda w: "/no-such-page/"),
+    ("not-found-signed-in", "coordinator", lambda w: "/no-such-page/"),
+    ("forbidden", "coordinator", lambda w: "/staff/audit/"),
     ("portal-home", "coordinator", lambda w: "/portal/"),
     ("portal-home-empty", "lone_coordinator", lambda w: "/portal/"),
     ("portal-application", "coordinator", lambda w: f"/portal/applications/{w.draft.pk}/"),
     ("portal-assessment", "coordinator",
      lambda w: f"/portal/applications/{w.draft.pk}/assessment/"),
+    ("portal-confirm-all", "coordinator",
+     lambda w: f"/portal/applications/{w.draft.pk}/assessment/confirm-all/"),
     ("portal-submit", "coordinator", lambda w: f"/portal/applications/{w.draft.pk}/submit/"),
+    ("portal-submitted", "other_coordinator",
+     lambda w: f"/portal/applications/{w.submitted.pk}/"),
+    ("portal-receipt", "other_coordinator",
+     lambda w: f"/portal/applications/{w.submitted.pk}/receipts/1/"),
     ("account-security", "coordinator", lambda w: "/accounts/security/"),
     ("otp-verify", "secretariat-unverified", lambda w: "/accounts/otp/verify/"),
     ("secretariat-home", "secretariat", lambda w: "/staff/"),
@@ -137,7 +147,7 @@ PAGES = [
     ("steering-home", "steering", lambda w: "/staff/steering/"),
 ]
 PHONE_PAGES = ["public-home", "login", "portal-home", "portal-assessment",
-               "secretariat-home", "review-detail"]
+               "secretariat-home", "review-detail", "not-found"]
 BY_ID = {page_id: (who, path) for page_id, who, path in PAGES}
 
 
@@ -155,7 +165,7 @@ def prepare(page, who, path, live_server, sign_in):
 
 
 def expected_status(page_id):
-    return 404 if page_id == "not-found" else 200
+    return {"not-found": 404, "not-found-signed-in": 404, "forbidden": 403}.get(page_id, 200)
 
 
 @pytest.mark.parametrize("page_id", list(BY_ID))

@@ -126,7 +126,8 @@ def test_upload_invalid_file_shows_paths(client, login_as):
     assert response.status_code == 200
     assert [(i.path, i.code) for i in response.context["issues"]] == [
         ("categories[0].criteria[0].items[1].weight", "not_positive")]
-    assert "<code>categories[0].criteria[0].items[1].weight</code>" in response.content.decode()
+    # The place in words, not the machine path (tests/criteria/test_human_labels.py)
+    assert "หมวด P › เกณฑ์ P1 › ข้อ P1.2 › น้ำหนัก (weight)" in response.content.decode()
     assert EditionVersion.objects.count() == 0
 
 

@@ -1,12 +1,16 @@
 """Rounds, applications and answers to hang evidence on (small and local to these tests)."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from gecc.applications.enums import ApplicationState
 from gecc.applications.models import Answer, Application
 from gecc.criteria.domain.editions import load_edition
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.models import Node
+from gecc.rounds.enums import RoundPhase
 from gecc.rounds.models import Round
 from tests.criteria.factories import small_document
 from tests.registry.factories import ServiceUnitFactory
@@ -23,6 +27,10 @@ class RoundFactory(factory.django.DjangoModelFactory):
     year = factory.Sequence(lambda n: 2570 + n)
     name = factory.LazyAttribute(lambda o: f"รอบทดสอบ {o.year}")
     edition = factory.LazyFunction(edition_version)
+    # Accepting applications now: evidence may change only while the application may.
+    phase = RoundPhase.APPLICATIONS
+    applications_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    applications_close_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -53,9 +53,10 @@ def test_returned_lists_the_comments_and_the_deadline_in_buddhist_era_in_thai():
     assert "ภายในวันที่ 8 มิถุนายน 2563" in thai
     assert "2020" not in thai
     assert "What to correct:\n- แนบภาพถ่ายทางลาด\n- ระบุเวลาเปิดทำการ\n" in english
-    assert "submit it again by: 8 June 2020" in english
+    assert "submit it again by: 8 June 2563 BE" in english  # Buddhist era in English too
+    assert "2020" not in english
     assert "<li>แนบภาพถ่ายทางลาด</li><li>ระบุเวลาเปิดทำการ</li>" in email.body_html
-    assert "8 มิถุนายน 2563" in email.body_html and "8 June 2020" in email.body_html
+    assert "8 มิถุนายน 2563" in email.body_html and "8 June 2563 BE" in email.body_html
 
 
 def test_returned_without_deadline_or_comments_leaves_those_lines_out():

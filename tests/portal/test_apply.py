@@ -68,30 +68,58 @@ def test_apply_after_the_close_is_refused(coordinator_client, coordinator, unit,
     assert not Application.objects.filter(unit=unit).exists()
 
 
-def test_renewal_is_preselected_when_the_unit_applied_before(coordinator_client, coordinator,
-                                                             unit, secretariat, clock):
+def earlier_application(unit, coordinator, secretariat, state):
+    """An application of the round before, taken to ``state`` (accepted: the unit was
+    certified, as far as this system knows before its certificates app exists)."""
     from gecc.applications.domain import submit_application
+    from gecc.applications.models import Application as Model
     from tests.applications.factories import DURING
 
-    earlier = make_round(secretariat, year=2568, applications_open_at=DURING
-                         - datetime.timedelta(days=400), applications_close_at=DURING
-                         - datetime.timedelta(days=380), desk_review_end_at=DURING
-                         - datetime.timedelta(days=370), site_visits_start_at=DURING
-                         - datetime.timedelta(days=360), site_visits_end_at=DURING
-                         - datetime.timedelta(days=350), decision_at=DURING
-                         - datetime.timedelta(days=340), announcement_at=DURING
-                         - datetime.timedelta(days=330))
-    previous = make_application(earlier, unit, coordinator,
-                                now=DURING - datetime.timedelta(days=390))
+    day = datetime.timedelta(days=1)
+    earlier = make_round(secretariat, year=2568, applications_open_at=DURING - 400 * day,
+                         applications_close_at=DURING - 380 * day,
+                         desk_review_end_at=DURING - 370 * day,
+                         site_visits_start_at=DURING - 360 * day,
+                         site_visits_end_at=DURING - 350 * day, decision_at=DURING - 340 * day,
+                         announcement_at=DURING - 330 * day)
+    previous = make_application(earlier, unit, coordinator, now=DURING - 390 * day)
     answer_all(previous)
-    submit_application(previous, coordinator, now=DURING - datetime.timedelta(days=385))
+    submit_application(previous, coordinator, now=DURING - 385 * day)
+    if state != "submitted":
+        Model.objects.filter(pk=previous.pk).update(state=state)
+    return previous
+
+
+def test_renewal_is_preselected_when_the_unit_was_certified_before(coordinator_client,
+                                                                   coordinator, unit,
+                                                                   secretariat):
+    previous = earlier_application(unit, coordinator, secretariat, "accepted")
     current = make_round(secretariat, year=2569)
     response = coordinator_client.get(create_url(unit, current))
     assert response.context["form"].initial["kind"] == "renewal"
+    assert [code for code, _name in response.context["form"].fields["kind"].choices] == [
+        "new", "renewal"]
     response = coordinator_client.post(create_url(unit, current), form_data(kind="renewal"))
     renewal = Application.objects.get(round=current, unit=unit)
     assert (renewal.kind, renewal.previous_id) == ("renewal", previous.pk)
     assert renewal.answers.filter(needs_confirmation=True).count() == 3
+
+
+@pytest.mark.parametrize("state", ["submitted", "returned", "rejected"])
+def test_a_unit_never_certified_is_offered_new_only_and_a_renewal_is_refused(
+        coordinator_client, coordinator, unit, secretariat, state):
+    earlier_application(unit, coordinator, secretariat, state)
+    current = make_round(secretariat, year=2569)
+    response = coordinator_client.get(create_url(unit, current))
+    form = response.context["form"]
+    assert form.initial["kind"] == "new"
+    assert [code for code, _name in form.fields["kind"].choices] == ["new"]
+    assert form.fields["kind"].help_text == ("การต่ออายุใช้สำหรับหน่วยบริการที่เคยได้รับการรับรอง"
+                                             "ในรอบก่อน หน่วยบริการนี้จึงสมัครเป็นใบสมัครใหม่")
+    response = coordinator_client.post(create_url(unit, current), form_data(kind="renewal"))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["kind"]
+    assert not Application.objects.filter(round=current, unit=unit).exists()
 
 
 def test_home_shows_apply_then_continue(coordinator_client, unit, round_obj):

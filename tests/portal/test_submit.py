@@ -32,7 +32,7 @@ def test_submit_with_a_mandatory_item_unanswered_lists_it(coordinator_client, ap
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-testid="submit-errors"' in body
-    assert [entry.ref for entry in response.context["missing"]] == ["P1.1"]
+    assert [entry.ref for entry in response.context["missing"]] == ["P1.1", "P1.2", "Q1.1"]
     anchor = reverse("portal:application.assessment", kwargs={"pk": application.pk})
     assert f'href="{anchor}#item-P1.1"' in body
     assert state_of(application) == "draft"
@@ -51,10 +51,11 @@ def test_submit_one_second_after_the_close_is_refused(coordinator_client, coordi
     answer_all(application)
     clock.now = CLOSE_AT + datetime.timedelta(seconds=1)
     coordinator_client.force_login(coordinator)  # a session of the new "now"
-    response = coordinator_client.post(submit_url(application))
-    assert response.status_code == 400
-    assert response.context["errors"] == [
-        "อยู่นอกช่วงเวลารับสมัครของรอบนี้ (สิ้นสุดแล้วหรือยังไม่เริ่ม) จึงไม่สามารถยื่นใบสมัครได้"]
+    response = coordinator_client.post(submit_url(application), follow=True)
+    assert response.redirect_chain == [
+        (reverse("portal:application.detail", kwargs={"pk": application.pk}), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "ปิดรับใบสมัครแล้ว ใบสมัครนี้ไม่สามารถแก้ไขหรือยื่นได้อีก"]
     assert state_of(application) == "draft"
 
 

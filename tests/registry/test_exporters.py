@@ -49,7 +49,7 @@ def test_export_organizations_csv_has_bom_and_parent_codes(registry):
     # every cell in double quotes (the shared writer, gecc.common.csvexport)
     assert text.startswith("\ufeff" + ",".join(f'"{c}"' for c in ORGANIZATION_COLUMNS))
     assert '"BAAC","ธ.ก.ส.","Test body' in text
-    assert text.splitlines()[1].endswith(',"MOF"')
+    assert text.splitlines()[1].endswith(',"MOF",""')  # parent code, then no abbreviation
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -98,7 +98,7 @@ def test_unit_history_page_shows_the_import(client, secretariat, baac):
     page = client.get(reverse("registry:unit.detail", args=[unit.code])).content.decode()
     history = page.split('data-testid="audit-history"')[1]
     assert "<code>unit.imported</code>" in history
-    assert "name_th: ชื่อเดิม → ธ.ก.ส. สาขาบ้านโฮ่ง" in history
+    assert "ชื่อภาษาไทย: ชื่อเดิม → ธ.ก.ส. สาขาบ้านโฮ่ง" in history
 
 
 def test_organisation_import_logs_each_organisation_with_its_parent(client, secretariat):
@@ -119,7 +119,8 @@ def test_organisation_import_logs_each_organisation_with_its_parent(client, secr
     assert (by_object[str(bank.pk)].data["before"], by_object[str(bank.pk)].data["after"]) == (
         {"parent": None}, {"parent": ministry.pk})
     assert by_object[str(gsb.pk)].data["after"] == {
-        "code": "GSB", "name_th": "ธนาคารออมสิน", "name_en": "", "parent": ministry.pk}
+        "code": "GSB", "name_th": "ธนาคารออมสิน", "name_en": "", "abbreviation": "",
+        "parent": ministry.pk}
     assert {entry.ip_address for entry in by_object.values()} == {CLIENT}
 
 

@@ -52,7 +52,10 @@ def test_import_units_xlsx_creates_units(baac, make_user):
     assert (unit.province_id, unit.district_id, unit.subdistrict_id) == ("51", "5103", "510301")
     assert str(unit.latitude) == "18.330860"
     assert unit.unit_type == UnitType.BRANCH
-    assert unit.search_text == "lpnbaac01|ธกสสาขาบ้านโฮ่ง|baacbanhongbranch"
+    # The unit's code and names, then its organisation's names (the factory's English name).
+    assert unit.search_text == (f"lpnbaac01|ธกสสาขาบ้านโฮ่ง|baacbanhongbranch|"
+                                f"ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร|"
+                                f"{baac.name_en.replace(' ', '').casefold()}")
     other = ServiceUnit.objects.get(code="LPN-BAAC-02")
     assert (other.latitude, other.longitude, other.phone) == (None, None, "")
     entry = AuditEntry.objects.get(action="registry.import")

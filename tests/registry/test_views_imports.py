@@ -61,7 +61,8 @@ def test_import_preview_of_a_bad_row_shows_row_column_reason_and_imports_nothing
     html = page.content.decode()
     errors = page.context["shown_errors"]
     assert [(e.row, e.column) for e in errors] == [(3, "postcode")]
-    assert "<td>3</td><td><code>postcode</code></td><td>10200</td>" in html
+    # the column by its name on screen, with the file's header after it
+    assert "<td>3</td><td>รหัสไปรษณีย์ <code>postcode</code></td><td>10200</td>" in html
     assert errors[0].message in html
     assert 'data-testid="import-confirm"' not in html
     report = client.get(reverse("registry:import.errors", args=[job.pk, "csv"]))

@@ -20,6 +20,7 @@ from gecc.applications.enums import ApplicationKind, ApplicationState
 from gecc.applications.models import Answer, Application
 from gecc.audit.domain import log_action
 from gecc.common.db import analyze
+from gecc.common.thaidate import as_local_date, end_of_day
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.models import Node
 from gecc.rounds.domain import advance_phase, create_round, open_round
@@ -113,7 +114,8 @@ def generate_round(units_queryset, applications: int = 7500, seed: int = 2568, *
                 app.accepted_at = close_at + datetime.timedelta(days=rng.randrange(1, 40))
             if state == S.RETURNED:
                 app.returned_at = close_at + datetime.timedelta(days=rng.randrange(1, 20))
-                app.return_deadline = app.returned_at + datetime.timedelta(days=14)
+                app.return_deadline = end_of_day(
+                    as_local_date(app.returned_at) + datetime.timedelta(days=14))
             if state == S.REJECTED:
                 app.rejection_reason = "เอกสารประกอบการสมัครไม่ครบถ้วน"
                 app.rejected_at = close_at + datetime.timedelta(days=rng.randrange(1, 40))

@@ -7,7 +7,7 @@ same question for one object.
 import rules
 
 from gecc.accounts.rules import is_assessor, is_coordinator, is_secretariat, is_steering
-from gecc.applications.enums import EDITABLE_STATES, WITHDRAWABLE_STATES
+from gecc.applications.domain.editing import can_edit, can_withdraw
 
 
 def _application_of(obj):
@@ -29,12 +29,14 @@ def is_unit_coordinator_of(user, obj):
 
 @rules.predicate
 def is_editable(user, obj):
-    return obj is not None and _application_of(obj).state in EDITABLE_STATES
+    """The application may still change now (``domain.editing.can_edit``: a draft while the
+    round accepts applications, a returned one until its correction deadline)."""
+    return obj is not None and can_edit(_application_of(obj))
 
 
 @rules.predicate
 def is_withdrawable(user, obj):
-    return obj is not None and _application_of(obj).state in WITHDRAWABLE_STATES
+    return obj is not None and can_withdraw(_application_of(obj))
 
 
 unit_coordinator = is_coordinator & is_unit_coordinator_of

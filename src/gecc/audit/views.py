@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from gecc.audit.domain import extra_data, field_changes, log_export, object_type_label
+from gecc.audit.domain import extra_items, field_changes, log_export, object_type_label
 from gecc.audit.interfaces.export import header, rows
 from gecc.audit.interfaces.forms import AuditEntryFilterForm
 from gecc.audit.models import AuditEntry
 from gecc.common.csvexport import csv_response
+from gecc.common.thaidate import format_be_stamp
 
 
 class AuditLogPermissionMixin(PermissionRequiredMixin):
@@ -67,10 +68,7 @@ class AuditEntryDetailView(AuditLogPermissionMixin, DetailView):
         entry = self.object
         model = entry.content_type.model_class() if entry.content_type else None
         context["changes"] = field_changes(entry.data, model=model)
-        context["extra"] = [
-            (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-            for key, value in extra_data(entry.data).items()
-        ]
+        context["extra"] = extra_items(entry.data, model=model)
         context["raw_json"] = json.dumps(entry.data, ensure_ascii=False, indent=2, sort_keys=True)
         context["object_type"] = object_type_label(entry.content_type)
         return context
@@ -80,5 +78,5 @@ class AuditEntryExportView(AuditLogPermissionMixin, FilteredEntriesMixin, View):
     def get(self, request):
         entries = self.filtered_queryset()
         log_export("audit.exported", request)
-        return csv_response(f"audit-log-{timezone.localdate():%Y%m%d}.csv", header(),
+        return csv_response(f"audit-log-{format_be_stamp(timezone.localdate())}.csv", header(),
                             rows(entries), streaming=True)

@@ -73,6 +73,38 @@ def format_be_datetime(value, language=None):
     return f"{format_be(value, language=language)} {value:%H:%M}{suffix}"
 
 
+def end_of_day(value: datetime.date) -> datetime.datetime:
+    """The last instant of ``value`` on the local calendar (TIME_ZONE): what a deadline given
+    as a date alone means ("until the end of 20 December"). Stored as 23:59:59.999999 so
+    that ``now >= deadline`` refuses only once that day is over."""
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.max))
+
+
+def is_end_of_day(value) -> bool:
+    """True for a datetime made by :func:`end_of_day`: a date-only deadline."""
+    if not isinstance(value, datetime.datetime):
+        return False
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.time() == datetime.time.max
+
+
+def format_be_deadline(value, language=None):
+    """A deadline as people read it: a date-only deadline (:func:`end_of_day`) as its date,
+    ``20 ธันวาคม 2569`` (``20 December 2569 BE``); any other moment with its time."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, datetime.datetime) or is_end_of_day(value):
+        return format_be(value, language=language)
+    return format_be_datetime(value, language=language)
+
+
+def format_be_stamp(value):
+    """``25691220``: a local date in the Buddhist era for file names."""
+    value = as_local_date(value)
+    return f"{be_year(value)}{value.month:02d}{value.day:02d}"
+
+
 def format_be_numeric(value):
     """``08/06/2563``: the form the date field reads back."""
     if value in (None, ""):

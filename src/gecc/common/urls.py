@@ -6,11 +6,15 @@ handful of URL patterns; ``django.urls.reverse`` resolves the pattern afresh eac
 stand-in value, keeps the text before and after it, and fills in the real value: the same
 string ``reverse`` gives, for URLs with one ``int`` or ``uuid`` argument. Anything else
 goes to ``reverse``.
+
+``absolute_url`` turns a path into the full address e-mails must carry (``SITE_URL``).
 """
 
 import functools
 import uuid
+from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _STAND_INS = {int: 987654320123456789,
@@ -37,3 +41,24 @@ def reverse_one(name, **kwargs) -> str:
             if parts is not None:
                 return f"{parts[0]}{value}{parts[1]}"
     return reverse(name, kwargs=kwargs)
+
+
+# -- absolute links for e-mails ------------------------------------------------------------
+
+def absolute_url(url, request=None) -> str:
+    """The address of ``url`` (a path such as ``/portal/applications/9/``) that works from
+    outside the site, e.g. in a mail client: ``SITE_URL`` + path. Every link put into an
+    e-mail is built here.
+
+    An absolute URL (with a scheme) is returned as it is. Without ``SITE_URL``, a path is made
+    absolute from ``request`` (the address the browser used) when one is given, and is
+    otherwise returned unchanged: the outbox then refuses the message as containing a
+    relative link (``gecc.notifications.domain.links``) and the deploy check warns."""
+    if not url or not isinstance(url, str) or urlsplit(url).scheme:
+        return url
+    base = (getattr(settings, "SITE_URL", "") or "").strip()
+    if base:
+        return urljoin(base.rstrip("/") + "/", url.lstrip("/"))
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return url

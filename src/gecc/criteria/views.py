@@ -17,6 +17,7 @@ from gecc.criteria.domain.search import normalise
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.interfaces.excel import write_workbook
 from gecc.criteria.interfaces.forms import CriteriaUploadForm
+from gecc.criteria.interfaces.labels import diff_rows
 from gecc.criteria.models import EditionVersion
 
 
@@ -94,8 +95,9 @@ class EditionVersionDiffView(CriteriaViewMixin, TemplateView):
         versions = self.versions()
         old = get_object_or_404(versions, pk=self.request.GET.get("a") or 0)
         new = get_object_or_404(versions, pk=self.request.GET.get("b") or 0)
-        context.update({"old": old, "new": new,
-                        "diff": diff_editions(spec_from_version(old), spec_from_version(new))})
+        diff = diff_editions(spec_from_version(old), spec_from_version(new))
+        context.update({"old": old, "new": new, "diff": diff,
+                        "rows": diff_rows(diff, old.levels or [], new.levels or [])})
         return context
 
 
@@ -121,7 +123,7 @@ class EditionVersionUploadView(StaffPermissionMixin, FormView):
                                    source_name=form.cleaned_data["file"].name,
                                    request=self.request)
         except CriteriaError as exc:
-            form.issues = exc.issues
+            form.issues = form.locate(exc.issues)
             form.add_error("file", _("The file could not be loaded."))
             return self.form_invalid(form)
         if outcome.created:

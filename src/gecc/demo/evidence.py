@@ -6,6 +6,8 @@ unit code and the item reference, and say they are demo files."""
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from gecc.accounts.models import User
@@ -28,13 +30,25 @@ def demo_picture(unit_code, item_ref, kind) -> bytes:
     return buffer.getvalue()
 
 
+def upload_time(round_obj):
+    """When the demo uploads happen: now while the round accepts applications, else the
+    middle of its application period (the historical 2563 round's files are dated then,
+    and the evidence domain accepts them as it would have at the time)."""
+    if round_obj.accepting_applications(timezone.now()):
+        return None
+    opened, closed = round_obj.applications_open_at, round_obj.applications_close_at
+    return opened + (closed - opened) / 2
+
+
 def attach_demo_evidence(application):
-    """Before submission: one picture per mandatory answer (nothing when the demo
-    coordinator is missing)."""
+    """Before submission: one picture per mandatory answer and per answer whose item needs
+    evidence (nothing when the demo coordinator is missing)."""
     coordinator = User.objects.filter(email=DEMO_COORDINATOR_EMAIL).first()
     if coordinator is None:
         return 0
-    answers = (application.answers.filter(item__mandatory=True)
+    now = upload_time(application.round)
+    answers = (application.answers.filter(Q(item__mandatory=True)
+                                          | Q(item__evidence_required=True))
                .select_related("item", "item__parent__parent", "application__unit"))
     for answer in answers:
         category = answer.item.parent.parent if answer.item.parent else None
@@ -42,5 +56,5 @@ def attach_demo_evidence(application):
                                getattr(category, "category_kind", ""))
         upload = SimpleUploadedFile(f"ภาพประกอบ {answer.item.ref}.png", content,
                                     content_type="image/png")
-        add_evidence(answer, upload, coordinator)
+        add_evidence(answer, upload, coordinator, now=now)
     return len(answers)

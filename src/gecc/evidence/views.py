@@ -16,11 +16,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from gecc.applications.enums import EDITABLE_STATES
+from gecc.applications.domain.editing import (
+    APPLICATIONS_CLOSED,
+    CORRECTIONS_CLOSED,
+    NOT_EDITABLE,
+    edit_refusal,
+)
 from gecc.applications.models import Answer
 from gecc.audit.domain import log_action
 from gecc.evidence.domain.evidence import add_evidence, remove_evidence, replace_evidence
 from gecc.evidence.domain.files import EvidenceRejected, download_name, max_bytes
+from gecc.evidence.enums import EvidenceKind
 from gecc.evidence.models import EvidenceFile
 
 PARTIAL = "evidence/includes/answer_files.html"
@@ -72,12 +78,19 @@ class ApplicationNotEditable(PermissionDenied):
     """The application was sent (in another tab or on another device) since the page was
     loaded: the change is refused with a message, not a bare 403."""
 
-    def __init__(self, answer):
+    def __init__(self, answer, code=NOT_EDITABLE):
         super().__init__()
         self.answer = answer
+        self.code = code
 
 
-def not_editable_message() -> str:
+def not_editable_message(code=NOT_EDITABLE) -> str:
+    if code == APPLICATIONS_CLOSED:
+        return _("Applications are closed: the round no longer accepts applications, so the "
+                 "evidence can no longer be changed and this file was not saved.")
+    if code == CORRECTIONS_CLOSED:
+        return _("The deadline for the corrections has passed, so the evidence can no longer "
+                 "be changed and this file was not saved.")
     return _("This application was submitted in another tab or on another device, so its "
              "evidence can no longer be changed and this file was not saved. Reload the page "
              "to see what was sent.")
@@ -91,7 +104,8 @@ class EvidenceChangeMixin(LoginRequiredMixin):
         try:
             return super().dispatch(request, *args, **kwargs)
         except ApplicationNotEditable as exc:
-            return self.respond(request, exc.answer, error=not_editable_message(), status=409)
+            return self.respond(request, exc.answer, error=not_editable_message(exc.code),
+                                status=409)
 
     def respond(self, request, answer, *, error="", status=200):
         # An error comes back as 200 too: htmx swaps only successful responses, and the
@@ -109,14 +123,21 @@ class EvidenceChangeMixin(LoginRequiredMixin):
 
     def ensure_can_change(self, request, answer):
         if not request.user.has_perm("evidence.change_evidence", answer):
-            if answer.application.state not in EDITABLE_STATES:
-                raise ApplicationNotEditable(answer)
+            code = edit_refusal(answer.application)
+            if code is not None and request.user.has_perm("evidence.view_evidence", answer):
+                raise ApplicationNotEditable(answer, code)
             raise PermissionDenied
+
+
+# Shown in the page (``?inline=1``) instead of downloaded: pictures and PDFs only.
+INLINE_KINDS = frozenset({EvidenceKind.PDF, EvidenceKind.JPEG, EvidenceKind.PNG})
 
 
 class EvidenceFileDownloadView(LoginRequiredMixin, View):
     """The file itself; every download is recorded (``evidence.downloaded``: who, from where,
-    which file and version)."""
+    which file and version). With ``?inline=1`` a picture or a PDF is served for a preview
+    on this site's own pages (``Content-Disposition: inline``, framable by this origin
+    only); any other type is still an attachment."""
 
     def get(self, request, public_id):
         evidence = get_evidence(request.user, public_id)
@@ -124,16 +145,30 @@ class EvidenceFileDownloadView(LoginRequiredMixin, View):
             handle = evidence.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
+        inline = request.GET.get("inline") == "1" and evidence.kind in INLINE_KINDS
+        data = {"file": evidence.original_name, "version": evidence.version,
+                "sha256": evidence.sha256, "application": evidence.answer.application_id}
+        if inline:
+            data["inline"] = True
         log_action("evidence.downloaded", actor=request.user, obj=evidence, request=request,
-                   data={"file": evidence.original_name, "version": evidence.version,
-                         "sha256": evidence.sha256,
-                         "application": evidence.answer.application_id})
-        response = FileResponse(handle, as_attachment=True,
+                   data=data)
+        response = FileResponse(handle, as_attachment=not inline,
                                 filename=download_name(evidence.original_name, evidence.kind),
                                 content_type=evidence.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        if not inline:
+            response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        elif evidence.kind == EvidenceKind.PDF:
+            # Chromium's PDF viewer does not run in a sandboxed document: no ``sandbox``
+            # here, but nothing may load and only this site may frame it.
+            response["Content-Security-Policy"] = ("default-src 'none'; "
+                                                   "frame-ancestors 'self'")
+            response["X-Frame-Options"] = "SAMEORIGIN"
+        else:
+            response["Content-Security-Policy"] = ("default-src 'none'; "
+                                                   "frame-ancestors 'self'; sandbox")
+            response["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
 

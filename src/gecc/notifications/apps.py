@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from gecc.common.outbox import set_outbox
         from gecc.common.queue import register_sweep
+        from gecc.notifications import checks  # noqa: F401  (registers the system checks)
         from gecc.notifications.domain.outbox import notify
         from gecc.notifications.domain.sweep import sweep_outbox
 

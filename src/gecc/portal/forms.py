@@ -19,7 +19,11 @@ def level_choices(edition) -> list[tuple[str, str]]:
 
 class ApplicationCreateForm(forms.Form):
     """What a coordinator gives to apply; the domain checks the rest (one live application
-    per unit and round, the round's dates, the previous application for a renewal)."""
+    per unit and round, the round's dates, the previous application for a renewal).
+
+    ``can_renew`` is true only for a unit that was certified before
+    (``previous_application_for``): for any other unit "renewal" is not offered, and a posted
+    "renewal" is refused here as well as by the domain."""
 
     kind = forms.ChoiceField(label=_("Kind of application"), choices=ApplicationKind.choices,
                              widget=forms.RadioSelect)
@@ -36,7 +40,8 @@ class ApplicationCreateForm(forms.Form):
             self.fields["kind"].choices = [(ApplicationKind.NEW.value,
                                             ApplicationKind.NEW.label)]
             self.fields["kind"].help_text = _(
-                "A renewal needs an earlier application of this unit; this one is new.")
+                "A renewal is for a unit that was certified in an earlier round; this unit "
+                "applies as new.")
 
 
 class WithdrawForm(forms.Form):

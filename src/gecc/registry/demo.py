@@ -10,6 +10,10 @@ from gecc.registry.models import Organization, ServiceUnit
 DEMO_COORDINATOR_EMAIL = "coordinator@demo.gecc.local"
 
 # code, Thai name, English name, kind, parent code
+# The abbreviations people search by (Organization.abbreviation).
+ABBREVIATIONS = {"MOI": "มท.", "MOT": "คค.", "MDES": "ดศ.", "MOF": "กค.", "PEA": "กฟภ.",
+                 "DLT": "ขบ.", "TOT": "ทีโอที", "BAAC": "ธ.ก.ส.", "EXCISE": "สสม."}
+
 ORGANIZATIONS = [
     ("MOI", "กระทรวงมหาดไทย", "Ministry of Interior", OrganizationKind.MINISTRY, None),
     ("MOT", "กระทรวงคมนาคม", "Ministry of Transport", OrganizationKind.MINISTRY, None),
@@ -67,6 +71,7 @@ def load_lamphun_demo():
     for code, name_th, name_en, kind, parent in ORGANIZATIONS:
         org, _created = Organization.objects.update_or_create(
             code=code, defaults={"name_th": name_th, "name_en": name_en, "kind": kind,
+                                 "abbreviation": ABBREVIATIONS.get(code, ""),
                                  "parent": organizations.get(parent), "is_active": True})
         organizations[code] = org
     coordinator = User.objects.filter(email=DEMO_COORDINATOR_EMAIL).first()

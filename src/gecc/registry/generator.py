@@ -14,12 +14,20 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from gecc.common.db import analyze
-from gecc.registry.domain.search import search_text_for
+from gecc.registry.domain.search import unit_search_text
 from gecc.registry.domain.validation import COORDINATE_PLACES, LATITUDE_RANGE, LONGITUDE_RANGE
 from gecc.registry.enums import OrganizationKind, UnitType
 
 PREFIX = "GEN-"
 T = UnitType
+
+# The abbreviations people search by, by organisation code (without the prefix).
+ABBREVIATIONS = {
+    "MOI": "มท.", "DOPA": "ปค.", "DOL": "ทด.", "PEA": "กฟภ.", "PWA": "กปภ.", "MOF": "กค.",
+    "BAAC": "ธ.ก.ส.", "GSB": "ออมสิน", "RD": "สรรพากร", "EXCISE": "สสม.", "MOT": "คค.",
+    "DLT": "ขบ.", "MOPH": "สธ.", "OPS-MOPH": "สป.สธ.", "MOL": "รง.", "SSO": "สปส.",
+    "DGA": "สพร.",
+}
 
 # ministry code, Thai, English, [(department code, Thai, English, kind, [(weight, type, template)])]
 TREE = [
@@ -121,17 +129,20 @@ def generate_national_data(units=20000, seed=2563):
         return result
     rng = random.Random(seed)
 
-    ministries, departments, templates = [], [], []
+    ministries, departments, templates, organization_parts = [], [], [], {}
     for code, name_th, name_en, children in TREE:
         ministry = Organization(code=PREFIX + code, name_th=name_th, name_en=name_en,
+                                abbreviation=ABBREVIATIONS.get(code, ""),
                                 kind=OrganizationKind.MINISTRY)
         ministry.search_text = ministry.compute_search_text()
         ministries.append(ministry)
         for child_code, child_th, child_en, kind, unit_templates in children:
             department = Organization(code=PREFIX + child_code, name_th=child_th,
-                                      name_en=child_en, kind=kind)
+                                      name_en=child_en, kind=kind,
+                                      abbreviation=ABBREVIATIONS.get(child_code, ""))
             department.search_text = department.compute_search_text()
             departments.append((code, department))
+            organization_parts[department.code] = department.search_parts()
             templates += [(weight, department.code, unit_type, template)
                           for weight, unit_type, template in unit_templates]
     Organization.objects.bulk_create(ministries)
@@ -186,7 +197,7 @@ def generate_national_data(units=20000, seed=2563):
             email=f"u{number:06d}@gen.example.go.th",
             opening_hours="จันทร์–ศุกร์ 08.30–16.30 น.",
         )
-        unit.search_text = search_text_for(code, name, "")
+        unit.search_text = unit_search_text(code, name, "", organization_parts[org_code])
         batch.append(unit)
     ServiceUnit.objects.bulk_create(batch, batch_size=2000)
     result.units = len(batch)

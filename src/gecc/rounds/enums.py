@@ -55,12 +55,45 @@ def phase_index(phase) -> int:
     return PHASE_ORDER.index(phase)
 
 
+# The desk-review screening checklist a new round starts with: code, Thai label, English label.
+DEFAULT_SCREENING_CHECKLIST = [
+    ("documents_complete", "เอกสารประกอบการสมัครครบถ้วน",
+     "The application documents are complete"),
+    ("unit_type_matches", "ประเภทหน่วยบริการตรงกับเกณฑ์ที่สมัคร",
+     "The unit type matches the criteria applied for"),
+    ("self_assessment_complete", "ประเมินตนเองครบทุกข้อที่บังคับ",
+     "Every mandatory item of the self-assessment is answered"),
+    ("evidence_readable", "หลักฐานเปิดอ่านได้และตรงกับข้อที่อ้างถึง",
+     "The evidence opens and matches the items it is attached to"),
+    ("contact_valid", "ข้อมูลผู้ประสานงานถูกต้องและติดต่อได้",
+     "The coordinator's contact details are correct and reachable"),
+]
+
+
 def default_screening_checklist():
-    """The desk-review screening checklist a new round starts with (editable per round)."""
-    return [
-        {"code": "documents_complete", "label": "เอกสารประกอบการสมัครครบถ้วน"},
-        {"code": "unit_type_matches", "label": "ประเภทหน่วยบริการตรงกับเกณฑ์ที่สมัคร"},
-        {"code": "self_assessment_complete", "label": "ประเมินตนเองครบทุกข้อที่บังคับ"},
-        {"code": "evidence_readable", "label": "หลักฐานเปิดอ่านได้และตรงกับข้อที่อ้างถึง"},
-        {"code": "contact_valid", "label": "ข้อมูลผู้ประสานงานถูกต้องและติดต่อได้"},
-    ]
+    """The desk-review screening checklist a new round starts with (editable per round):
+    ``{code, label (Thai), label_en}`` per item."""
+    return [{"code": code, "label": label_th, "label_en": label_en}
+            for code, label_th, label_en in DEFAULT_SCREENING_CHECKLIST]
+
+
+def screening_item_label(entry, language=None) -> str:
+    """A checklist item's label in the interface language: the Thai ``label``, or in English
+    its ``label_en`` (for a default item of a round saved before items carried one, the
+    default English label), falling back to the Thai one."""
+    from django.utils.translation import get_language
+
+    if not (language or get_language() or "").startswith("en"):
+        return entry.get("label") or entry.get("code", "")
+    if entry.get("label_en"):
+        return entry["label_en"]
+    for code, label_th, label_en in DEFAULT_SCREENING_CHECKLIST:
+        if entry.get("code") == code and entry.get("label") in (None, "", label_th):
+            return label_en
+    return entry.get("label") or entry.get("code", "")
+
+
+def localized_screening_checklist(checklist, language=None) -> list[dict]:
+    """The checklist's items with ``label`` in the interface language (for display)."""
+    return [{**entry, "label": screening_item_label(entry, language)}
+            for entry in checklist or []]

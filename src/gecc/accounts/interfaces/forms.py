@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.models import User
+from gecc.common.urls import absolute_url
 
 
 class LoginForm(forms.Form):
@@ -57,7 +58,11 @@ class EmailPasswordResetForm(PasswordResetForm):
                        kwargs={"uidb64": context["uid"], "token": context["token"]})
         notify("user.password_reset", recipients=[to_email], obj=context["user"], context={
             "user": context["user"], "email": context["email"],
-            "reset_url": f"{context['protocol']}://{context['domain']}{path}"})
+            "reset_url": absolute_url(path, getattr(self, "request", None))})
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request  # for the link's address when SITE_URL is not set
+        return super().save(*args, request=request, **kwargs)
 
 
 class UserAdminCreationForm(AdminUserCreationForm):

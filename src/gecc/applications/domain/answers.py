@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.applications.enums import EDITABLE_STATES
 from gecc.applications.models import Answer, Application
 from gecc.audit.domain import log_action
 from gecc.criteria.models import Node
 
+from .editing import edit_refusal, editing_refusal, refusal_message
 from .errors import ConcurrentEditError
 from .items import scale_values
 
@@ -22,6 +22,8 @@ ANSWERED = Q(self_score__isnull=False) | Q(not_applicable=True)
 
 UNANSWERED = "unanswered"
 TO_CONFIRM = "to_confirm"
+NA_NOT_ALLOWED = "na_not_allowed"
+NO_EVIDENCE = "no_evidence"
 
 
 def validate_score(answer, self_score, not_applicable):
@@ -44,20 +46,26 @@ def validate_score(answer, self_score, not_applicable):
             % {"values": ", ".join(str(v) for v in sorted(allowed))}}, code="invalid_score")
 
 
-def _not_editable():
-    return ValidationError(_("The application can no longer be changed in its current state."),
-                           code="not_editable")
+def _not_editable(code):
+    return ValidationError(refusal_message(code), code=code)
 
 
-def _conditional_update(answer, expected_revision, actor, **values):
+def _guard_editable(answer, now):
+    code = edit_refusal(answer.application, now)
+    if code is not None:
+        raise _not_editable(code)
+
+
+def _conditional_update(answer, expected_revision, actor, now=None, **values):
     """UPDATE … WHERE revision = expected: the first save wins, a stale one is refused."""
-    now = timezone.now()
+    now = now or timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     # Lock the application row: a submission cannot slip in between the check and the save.
-    state = (Application.objects.select_for_update().filter(pk=answer.application_id)
-             .values_list("state", flat=True).first())
-    if state not in EDITABLE_STATES:
-        raise _not_editable()
+    state, deadline = (Application.objects.select_for_update().filter(pk=answer.application_id)
+                       .values_list("state", "return_deadline").first() or (None, None))
+    code = editing_refusal(state, answer.application.round, deadline, now)
+    if code is not None:
+        raise _not_editable(code)
     rows = Answer.objects.filter(pk=answer.pk, revision=expected_revision).update(
         revision=F("revision") + 1, updated_at=now, updated_by=user, **values)
     if rows == 1:
@@ -68,17 +76,18 @@ def _conditional_update(answer, expected_revision, actor, **values):
 
 @transaction.atomic
 def save_answer(answer, *, self_score, explanation, expected_revision, actor,
-                not_applicable=False, request=None) -> Answer:
+                not_applicable=False, request=None, now=None) -> Answer:
     """Store a self-score (or N/A) and explanation. ``expected_revision`` is the revision
     the editor loaded; if the answer has been saved since, :class:`ConcurrentEditError` is
-    raised and nothing is written. Saving confirms a carried-forward answer."""
-    if answer.application.state not in EDITABLE_STATES:
-        raise _not_editable()
+    raised and nothing is written. Saving confirms a carried-forward answer. Refused (a
+    ValidationError coded as in ``editing``) once the application may not change."""
+    now = now or timezone.now()
+    _guard_editable(answer, now)
     validate_score(answer, self_score, not_applicable)
     explanation = (explanation or "").strip()
     before = {"self_score": answer.self_score, "not_applicable": answer.not_applicable,
               "explanation": answer.explanation}
-    now = _conditional_update(answer, expected_revision, actor, self_score=self_score,
+    now = _conditional_update(answer, expected_revision, actor, now, self_score=self_score,
                               not_applicable=bool(not_applicable), explanation=explanation,
                               needs_confirmation=False)
     answer.self_score, answer.not_applicable = self_score, bool(not_applicable)
@@ -95,14 +104,15 @@ def save_answer(answer, *, self_score, explanation, expected_revision, actor,
 
 
 @transaction.atomic
-def confirm_answer(answer, *, actor, expected_revision=None, request=None) -> Answer:
+def confirm_answer(answer, *, actor, expected_revision=None, request=None,
+                   now=None) -> Answer:
     """Keep a carried-forward answer as it is ("to confirm" → confirmed)."""
-    if answer.application.state not in EDITABLE_STATES:
-        raise _not_editable()
+    now = now or timezone.now()
+    _guard_editable(answer, now)
     if not answer.needs_confirmation:
         return answer
     revision = answer.revision if expected_revision is None else expected_revision
-    now = _conditional_update(answer, revision, actor, needs_confirmation=False)
+    now = _conditional_update(answer, revision, actor, now, needs_confirmation=False)
     answer.needs_confirmation, answer.revision, answer.updated_at = False, revision + 1, now
     log_action("application.answer_confirmed", actor=actor, obj=answer.application,
                request=request, before={"needs_confirmation": True},
@@ -113,8 +123,15 @@ def confirm_answer(answer, *, actor, expected_revision=None, request=None) -> An
 
 @dataclass(frozen=True)
 class MissingItem:
+    """One item that stops the submission, with every reason it does (in a fixed order:
+    not answered / N/A not allowed, to confirm, no evidence)."""
+
     answer: Answer
-    reason: str  # UNANSWERED or TO_CONFIRM
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0]
 
     @property
     def item(self):
@@ -124,21 +141,60 @@ class MissingItem:
     def ref(self) -> str:
         return self.answer.item.ref
 
+    def labels(self) -> list[str]:
+        return [reason_label(reason) for reason in self.reasons]
+
     def describe(self) -> str:
-        if self.reason == TO_CONFIRM:
-            return _("%(ref)s (carried forward, to confirm)") % {"ref": self.ref}
-        return _("%(ref)s (mandatory, not answered)") % {"ref": self.ref}
+        return _("%(ref)s (%(reasons)s)") % {"ref": self.ref,
+                                             "reasons": ", ".join(self.labels())}
+
+
+def reason_label(reason) -> str:
+    return {
+        UNANSWERED: _("not answered"),
+        NA_NOT_ALLOWED: _("N/A is not allowed for this item"),
+        TO_CONFIRM: _("carried forward, to confirm"),
+        NO_EVIDENCE: _("evidence file required"),
+    }[reason]
+
+
+def _has_current_evidence():
+    """``Exists`` of a current evidence file for the answer (the evidence app sits above
+    this one: its model is reached through the relation, never imported)."""
+    try:
+        model = Answer._meta.get_field("evidence_files").related_model
+    except FieldDoesNotExist:  # the evidence app is not installed
+        return Value(True)
+    return Exists(model.objects.filter(answer=OuterRef("pk"), is_current=True))
 
 
 def missing_items(application) -> list[MissingItem]:
-    """What stops the application from being submitted: mandatory items without an answer,
-    and carried-forward answers still waiting for confirmation (in document order)."""
+    """What stops the application from being submitted, in document order (one query):
+    every applicable item must be answered (N/A only where the item allows it), carried-
+    forward answers confirmed, and an item marked ``evidence_required`` (unless answered
+    N/A) needs at least one current evidence file."""
     answers = (Answer.objects.filter(application=application)
-               .filter(Q(item__mandatory=True, self_score__isnull=True, not_applicable=False)
-                       | Q(needs_confirmation=True))
+               .annotate(has_evidence=_has_current_evidence())
+               .filter(Q(self_score__isnull=True, not_applicable=False)
+                       | Q(not_applicable=True, item__na_allowed=False)
+                       | Q(needs_confirmation=True)
+                       | Q(item__evidence_required=True, not_applicable=False,
+                           has_evidence=False))
                .select_related("item").order_by("item__position"))
-    return [MissingItem(answer, TO_CONFIRM if answer.needs_confirmation else UNANSWERED)
-            for answer in answers]
+    out = []
+    for answer in answers:
+        reasons = []
+        if answer.self_score is None and not answer.not_applicable:
+            reasons.append(UNANSWERED)
+        elif answer.not_applicable and not answer.item.na_allowed:
+            reasons.append(NA_NOT_ALLOWED)
+        if answer.needs_confirmation:
+            reasons.append(TO_CONFIRM)
+        if (answer.item.evidence_required and not answer.not_applicable
+                and not answer.has_evidence):
+            reasons.append(NO_EVIDENCE)
+        out.append(MissingItem(answer, tuple(reasons)))
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,15 @@ from gecc.applications.enums import (
 )
 from gecc.applications.models import Answer, Application, ReviewComment
 from gecc.audit.domain import log_action
-from gecc.common.thaidate import as_local_date, format_be, format_be_datetime
+from gecc.common.thaidate import as_local_date, end_of_day, format_be, format_be_deadline
 
 from .answers import missing_items
+from .editing import can_edit, can_withdraw
 from .errors import ConcurrentEditError
 from .items import items_for_unit_type, level_codes
 from .notify import notify_application
-from .renewal import carry_forward_answers
+from .receipts import record_submission
+from .renewal import RENEWABLE_STATES, carry_forward_answers, certified_application_for
 from .transitions import AUDIT_ACTIONS, next_state
 
 A, S = ApplicationAction, ApplicationState
@@ -37,10 +39,10 @@ def one_live_message() -> str:
 
 
 def previous_application_for(unit, round_obj):
-    """The unit's most recent application of an earlier round that got past the draft."""
-    return (Application.objects.filter(unit=unit, round__year__lt=round_obj.year)
-            .exclude(state__in=[S.DRAFT, S.WITHDRAWN])
-            .order_by("-round__year", "-pk").first())
+    """The application a renewal of ``unit`` in ``round_obj`` starts from: its most recent
+    one of an earlier round that reached the certified end state (None for a unit that was
+    never certified, which applies as new). See ``renewal.certified_application_for``."""
+    return certified_application_for(unit, round_obj)
 
 
 def _validate_level(round_obj, target_level):
@@ -71,12 +73,13 @@ def create_application(round_obj, unit, *, kind=ApplicationKind.NEW, target_leve
         raise ValidationError(one_live_message(), code="one_live_application")
     if kind == ApplicationKind.RENEWAL:
         previous = previous or previous_application_for(unit, round_obj)
-        if previous is None:
-            raise ValidationError(_("This unit has no earlier application to renew; apply "
-                                    "as a new application."), code="nothing_to_renew")
-        if previous.unit_id != unit.pk:
+        if previous is not None and previous.unit_id != unit.pk:
             raise ValidationError(_("A renewal must follow an application of the same unit."),
                                   code="previous_other_unit")
+        if previous is None or previous.state not in RENEWABLE_STATES:
+            raise ValidationError(_("A renewal is for a unit that was certified in an earlier "
+                                    "round; this unit never was, so apply as a new "
+                                    "application."), code="nothing_to_renew")
     else:
         previous = None
     application = Application(
@@ -157,33 +160,37 @@ def submit_application(application, actor, now=None, *, expected_version=None,
                        request=None) -> Application:
     """Send the application to the secretariat. The server decides whether it is in time:
     while the round accepts applications (or, for a returned application, before its
-    correction deadline). Every mandatory item must be answered and nothing left to
-    confirm."""
+    correction deadline): the same rule as for editing (``editing.can_edit``). Every
+    applicable item must be answered, nothing left to confirm and every item that needs
+    evidence must have a current file (``missing_items``). The receipt
+    (``receipts.record_submission``) is stored in the same transaction and e-mailed."""
     now = now or timezone.now()
     current = _locked(application, expected_version)
     if current.state == S.RETURNED:
         return _resubmit(application, current, actor, now, request)
     next_state(current.state, A.SUBMIT)
-    if not current.round.accepting_applications(now):
+    if not can_edit(current, now):
         raise ValidationError(_("The application period of this round is over (or has not "
                                 "started); the application cannot be submitted."),
                               code="deadline_passed")
     _require_complete(current)
     _apply(application, current, A.SUBMIT, actor, fields={"submitted_at": now},
            request=request)
-    notify_application("application.submitted", current, actor=actor)
+    receipt = record_submission(current, actor, now)
+    notify_application("application.submitted", current, actor=actor, receipt=receipt)
     return application
 
 
 def _resubmit(application, current, actor, now, request):
     next_state(current.state, A.RESUBMIT)
-    if current.return_deadline is not None and now >= current.return_deadline:
+    if not can_edit(current, now):
         raise ValidationError(_("The deadline for the corrections has passed; the application "
                                 "cannot be resubmitted."), code="deadline_passed")
     _require_complete(current)
     _apply(application, current, A.RESUBMIT, actor, fields={"submitted_at": now},
            request=request)
-    notify_application("application.resubmitted", current, actor=actor)
+    receipt = record_submission(current, actor, now, resubmission=True)
+    notify_application("application.resubmitted", current, actor=actor, receipt=receipt)
     return application
 
 
@@ -203,9 +210,8 @@ def _deadline_datetime(deadline):
             deadline = timezone.make_aware(deadline)
         return deadline
     if isinstance(deadline, datetime.date):
-        next_day = datetime.datetime.combine(deadline + datetime.timedelta(days=1),
-                                             datetime.time.min)
-        return timezone.make_aware(next_day)
+        # Stored as the day's last instant, so every page shows the date that was typed.
+        return end_of_day(deadline)
     raise ValidationError({"return_deadline": _("Give a deadline for the corrections.")})
 
 
@@ -243,7 +249,7 @@ def return_for_correction(application, actor, deadline, comments=(), *, now=None
            fields={"return_deadline": deadline_at, "returned_at": now},
            data={"deadline": deadline_at.isoformat(), "comments": comments}, request=request)
     notify_application("application.returned", current, actor=actor,
-                       deadline=deadline, comments=open_comment_lines(current))
+                       deadline=deadline_at, comments=open_comment_lines(current))
     return application
 
 
@@ -306,7 +312,7 @@ def reject(application, actor, reason, *, now=None, expected_version=None,
         raise ValidationError(
             _("The unit may send its corrections until %(deadline)s; a returned application "
               "can be rejected only after that.")
-            % {"deadline": format_be_datetime(current.return_deadline)},
+            % {"deadline": format_be_deadline(current.return_deadline)},
             code="corrections_pending")
     if not reason:
         raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
@@ -320,11 +326,17 @@ def reject(application, actor, reason, *, now=None, expected_version=None,
 @transaction.atomic
 def withdraw(application, actor, reason="", *, now=None, expected_version=None,
              request=None) -> Application:
-    """The unit takes its application back (any time before a decision)."""
+    """The unit takes its application back: a sent application any time before a decision;
+    a draft only while it could still be changed (``editing.can_withdraw``): after the
+    round stopped accepting applications a draft simply stays unsent."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     current = _locked(application, expected_version)
     next_state(current.state, A.WITHDRAW)
+    if not can_withdraw(current, now):
+        raise ValidationError(_("Applications for this round are closed; a draft that was "
+                                "never submitted can no longer be withdrawn."),
+                              code="applications_closed")
     _apply(application, current, A.WITHDRAW, actor,
            fields={"withdrawal_reason": reason, "withdrawn_at": now},
            data={"reason": reason} if reason else None, request=request)

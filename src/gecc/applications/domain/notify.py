@@ -31,7 +31,7 @@ def application_path(application) -> str:
 
 
 def notify_application(event, application, *, actor=None, reason="", deadline=None,
-                       comments=()):
+                       comments=(), receipt=None):
     try:
         from gecc.notifications.domain import notify
     except ImportError:  # the notifications app is not installed
@@ -47,6 +47,7 @@ def notify_application(event, application, *, actor=None, reason="", deadline=No
         "deadline": deadline,
         "comments": [str(comment) for comment in comments],
         "url": application_path(application),
+        "receipt": receipt,
     }
     return notify(event, recipients=recipients, context=context, obj=application,
                   actor=actor)

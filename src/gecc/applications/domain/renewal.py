@@ -1,10 +1,39 @@
-"""Renewal: a new application starts from the unit's previous self-assessment."""
+"""Renewal: a new application starts from the unit's previous self-assessment.
+
+Who may renew: a unit that holds or held a certification. Until the decisions and
+certificates apps exist, the furthest an application gets is "accepted" (it passed the desk
+review and went on to its site visit), so an application of an earlier round in
+``RENEWABLE_STATES`` stands for "was certified". A unit whose earlier applications were only
+submitted, returned, rejected or withdrawn never was, and applies as new. When certificates
+arrive, ``certified_application_for`` asks them instead; its callers stay as they are.
+"""
 
 from __future__ import annotations
 
-from gecc.applications.models import Answer
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from gecc.applications.enums import ApplicationState
+from gecc.applications.models import Answer, Application
+from gecc.audit.domain import log_action
+
+from .editing import editing_refusal, refusal_message
+from .errors import ConcurrentEditError
 from .items import scale_values
+
+# The states of an earlier application that make its unit one that "was certified".
+RENEWABLE_STATES = frozenset({ApplicationState.ACCEPTED})
+
+
+def certified_application_for(unit, round_obj):
+    """The unit's most recent application of an earlier round that reached the certified
+    end state (``RENEWABLE_STATES``), or None: the application a renewal starts from."""
+    return (Application.objects.filter(unit=unit, round__year__lt=round_obj.year,
+                                       state__in=RENEWABLE_STATES)
+            .order_by("-round__year", "-pk").first())
 
 
 def _evidence_carry_forward():
@@ -44,3 +73,50 @@ def carry_forward_answers(previous, application, actor) -> int:
         for old, new in carried:
             carry_evidence(old, new, actor)
     return len(carried)
+
+
+def parse_expected(values) -> dict[str, int]:
+    """``["P1.1:0", "P1.2:3"]`` (what the confirmation page posts) → ``{"P1.1": 0, …}``;
+    an entry that does not parse is skipped, so it can only confirm less."""
+    expected = {}
+    for value in values:
+        ref, _sep, revision = (value or "").rpartition(":")
+        if ref and revision.isdigit():
+            expected[ref] = int(revision)
+    return expected
+
+
+@transaction.atomic
+def confirm_all_unchanged(application, actor, *, expected, now=None, request=None) -> list[str]:
+    """Keep every carried-forward answer the unit was shown as it is, in one step.
+
+    ``expected`` maps each item reference the confirmation page listed to the revision it
+    showed. The guard is ``confirm_answer``'s: the application must still be editable, and if
+    any listed answer was changed (or confirmed) since the page was shown,
+    :class:`ConcurrentEditError` is raised and nothing is written. Answers not listed stay
+    "to confirm". One audit entry (``application.answers_confirmed``) lists the references.
+    Returns them, in document order."""
+    now = now or timezone.now()
+    if not expected:
+        raise ValidationError(_("There is nothing to confirm."), code="nothing_to_confirm")
+    state, deadline = (Application.objects.select_for_update().filter(pk=application.pk)
+                       .values_list("state", "return_deadline").first() or (None, None))
+    refusal = editing_refusal(state, application.round, deadline, now)
+    if refusal is not None:
+        raise ValidationError(refusal_message(refusal), code=refusal)
+    rows = list(Answer.objects.filter(application=application, item__ref__in=list(expected))
+                .values_list("pk", "item__ref", "revision", "needs_confirmation")
+                .order_by("item__position"))
+    current = {ref: (revision, needs) for _pk, ref, revision, needs in rows}
+    if any(current.get(ref) != (revision, True) for ref, revision in expected.items()):
+        raise ConcurrentEditError(_("Some of these answers were changed or confirmed since "
+                                    "the list was shown. Look at the list again, then "
+                                    "confirm."))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    Answer.objects.filter(pk__in=[pk for pk, *_rest in rows]).update(
+        needs_confirmation=False, revision=F("revision") + 1, updated_at=now, updated_by=user)
+    refs = [ref for _pk, ref, _revision, _needs in rows]
+    log_action("application.answers_confirmed", actor=actor, obj=application, request=request,
+               before={"needs_confirmation": True}, after={"needs_confirmation": False},
+               data={"items": refs, "count": len(refs)})
+    return refs

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from gecc.common.csvexport import CONTENT_TYPE as CSV_CONTENT_TYPE
 from gecc.common.csvexport import write_csv
-from gecc.common.thaidate import format_be_datetime
+from gecc.common.thaidate import format_be_datetime, format_be_deadline
 
 EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -17,7 +17,8 @@ EXPORT_FORMATS = {
 
 def review_header() -> list[str]:
     return [_("Unit code"), _("Unit name"), _("Organisation"), _("Province"), _("Kind"),
-            _("Target level"), _("State"), _("Submitted"), _("Self-assessment complete (%)")]
+            _("Target level"), _("State"), _("Submitted"), _("Correction deadline"),
+            _("Self-assessment complete (%)")]
 
 
 def review_rows(applications, level_names: dict):
@@ -31,6 +32,7 @@ def review_rows(applications, level_names: dict):
             level_names.get(application.target_level, application.target_level),
             application.get_state_display(),
             format_be_datetime(application.submitted_at) if application.submitted_at else "",
+            format_be_deadline(application.return_deadline),
             application.completeness,
         ]
 

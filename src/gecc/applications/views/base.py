@@ -8,6 +8,7 @@ from gecc.accounts.access import AllowedUserRequiredMixin
 from gecc.accounts.rules import is_staff_member
 from gecc.applications.domain.answers import ANSWERED
 from gecc.applications.models import Answer, Application
+from gecc.criteria.interfaces.labels import level_display_name
 
 
 class ReviewAccessMixin(AllowedUserRequiredMixin):
@@ -56,8 +57,9 @@ def with_percent(application):
 
 
 def level_names(round_obj) -> dict:
-    """``{level code: Thai name}`` of the round's criteria."""
-    return {level.get("code"): level.get("name_th") or level.get("code")
+    """``{level code: name}`` of the round's criteria in the interface language (the English
+    name in English when the edition has one, else the Thai name)."""
+    return {level.get("code"): level_display_name(level)
             for level in round_obj.edition.levels or []}
 
 

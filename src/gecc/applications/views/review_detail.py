@@ -3,11 +3,14 @@ self-assessment with evidence and comments, and the decisions (return, accept, r
 
 from dataclasses import dataclass, field
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -22,6 +25,7 @@ from gecc.applications.domain import (
     return_for_correction,
     screening_complete,
 )
+from gecc.applications.domain.receipts import changes_since_return
 from gecc.applications.domain.transitions import can
 from gecc.applications.enums import REVIEWABLE_STATES, ApplicationAction, ApplicationState
 from gecc.applications.interfaces.forms import (
@@ -39,6 +43,7 @@ from gecc.applications.views.base import (
     level_names,
 )
 from gecc.evidence.models.evidence_file import current_evidence_prefetch
+from gecc.rounds.enums import localized_screening_checklist
 
 
 @dataclass
@@ -110,7 +115,25 @@ def application_comments(application):
     return comments, by_answer
 
 
+def mark_changes(categories, changes):
+    """Attach each item's change since the return (``answer.change``) and give each change
+    the answer it links to."""
+    by_ref = {change.ref: change for change in changes or []}
+    rows = []
+    for group in categories:
+        for criterion in group.criteria:
+            for answer in criterion.answers:
+                answer.change = by_ref.get(answer.item.ref)
+                if answer.change is not None:
+                    rows.append((answer.change, answer))
+    return rows
+
+
+@method_decorator(csp_update({"frame-src": [SELF]}), name="dispatch")
 class ApplicationReviewDetailView(ReviewAccessMixin, TemplateView):
+    """The desk review of one application. PDF evidence is previewed in an ``<iframe>`` of
+    the protected download view, so this page (only) allows frames from this site."""
+
     template_name = "applications/review/detail.html"
 
     def get_context_data(self, screening_form=None, **kwargs):
@@ -120,14 +143,18 @@ class ApplicationReviewDetailView(ReviewAccessMixin, TemplateView):
         comments, by_answer = application_comments(application)
         can_review = user.has_perm("applications.review_application", application)
         reviewable = application.state in REVIEWABLE_STATES
-        checklist = application.round.screening_checklist or []
+        checklist = localized_screening_checklist(application.round.screening_checklist)
+        categories = grouped_answers(application, by_answer)
+        changes = changes_since_return(application)
         context.update({
+            "changes": changes,
+            "change_rows": mark_changes(categories, changes),
             "application": application,
             "unit": application.unit,
             "round": application.round,
             "level_name": level_names(application.round).get(application.target_level,
                                                               application.target_level),
-            "categories": grouped_answers(application, by_answer),
+            "categories": categories,
             "general_comments": by_answer.get(None, []),
             "all_comments": comments,
             "checklist": checklist,
@@ -159,7 +186,7 @@ class ApplicationScreeningView(ReviewActionMixin, View):
 
     def post(self, request, pk):
         application = get_visible_application(request.user, pk)
-        checklist = application.round.screening_checklist or []
+        checklist = localized_screening_checklist(application.round.screening_checklist)
         form = ScreeningForm(request.POST, checklist=checklist)
         if form.is_valid():
             try:

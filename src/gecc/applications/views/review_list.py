@@ -21,6 +21,7 @@ from gecc.applications.views.base import (
     with_percent,
 )
 from gecc.audit.domain import log_export
+from gecc.common.thaidate import format_be_stamp
 from gecc.rounds.models import Round
 
 PAGE_SIZE = 50
@@ -88,7 +89,7 @@ class ApplicationReviewExportView(ReviewAccessMixin, View):
         content = export_review_list(applications(), level_names(form.round), fmt)
         log_export("applications.exported", request, obj=form.round,
                    data={"format": fmt, "rows": len(exported)})
-        name = f"desk-review-{form.round.year}-{timezone.localdate():%Y%m%d}.{fmt}"
+        name = f"desk-review-{form.round.year}-{format_be_stamp(timezone.localdate())}.{fmt}"
         response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -6,7 +6,8 @@ import json
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import object_type_label, summarize
+from gecc.audit.domain import entry_model, object_type_label, summarize
+from gecc.audit.labels import action_label
 from gecc.common.csvexport import csv_lines
 from gecc.common.thaidate import format_be_datetime
 
@@ -15,8 +16,8 @@ CHUNK_SIZE = 2000
 
 def header():
     return [
-        _("Entry"), _("Time (Buddhist era)"), _("Time (ISO 8601)"), _("Actor"), _("Action code"),
-        _("Object type"), _("Object ID"), _("Object"), _("Summary"), _("IP address"), _("Data"),
+        _("Entry"), _("Time (Buddhist era)"), _("Time (ISO 8601)"), _("Actor"), _("Action"),
+        _("Action code"), _("Object type"), _("Object ID"), _("Object"), _("Summary"), _("IP address"), _("Data"),
     ]
 
 
@@ -26,11 +27,12 @@ def row(entry):
         format_be_datetime(entry.at),
         timezone.localtime(entry.at).isoformat(timespec="seconds"),
         entry.actor_label or (entry.actor.email if entry.actor else ""),
+        action_label(entry.action),
         entry.action,
         object_type_label(entry.content_type),
         entry.object_id,
         entry.object_repr,
-        summarize(entry.data),
+        summarize(entry.data, model=entry_model(entry)),
         entry.ip_address or "",
         json.dumps(entry.data, ensure_ascii=False, sort_keys=True),
     ]

@@ -7,7 +7,8 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from gecc.audit.domain import object_type_label, summarize
+from gecc.audit.domain import entry_model, object_type_label, summarize
+from gecc.audit.labels import action_label, has_action_label
 from gecc.audit.models import AuditEntry
 
 register = template.Library()
@@ -28,7 +29,7 @@ def audit_history(context, obj, limit=HISTORY_LENGTH):
     entries = list(
         AuditEntry.objects.visible_to(user)
         .filter(content_type=content_type, object_id=str(obj.pk))
-        .select_related("actor")[:limit]
+        .select_related("actor", "content_type")[:limit]
     )
     can_browse = bool(user is not None and user.has_perm("audit.view_log"))
     full_url = None
@@ -40,8 +41,20 @@ def audit_history(context, obj, limit=HISTORY_LENGTH):
 
 @register.filter
 def audit_summary(entry):
-    """A one-line summary of what an entry changed."""
-    return summarize(entry.data)
+    """A one-line summary of what an entry changed, with field labels and readable values."""
+    return summarize(entry.data, model=entry_model(entry))
+
+
+@register.filter
+def audit_action(code):
+    """The human title of an action code (the code itself when it has none)."""
+    return action_label(code)
+
+
+@register.filter
+def audit_action_known(code):
+    """True when the action code has a human title (so the raw code is shown beside it)."""
+    return has_action_label(code)
 
 
 @register.filter

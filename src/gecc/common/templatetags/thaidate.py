@@ -9,7 +9,12 @@ import datetime
 
 from django import template
 
-from gecc.common.thaidate import format_be, format_be_datetime, format_be_numeric
+from gecc.common.thaidate import (
+    format_be,
+    format_be_datetime,
+    format_be_deadline,
+    format_be_numeric,
+)
 
 register = template.Library()
 
@@ -34,6 +39,12 @@ def thaidate_short(value):
 def thaidatetime(value):
     """8 มิถุนายน 2563 14:05 น."""
     return format_be_datetime(value) if _is_date(value) else ""
+
+
+@register.filter
+def thaideadline(value):
+    """A deadline: 20 ธันวาคม 2569 for a date-only deadline, else 20 ธันวาคม 2569 16:30 น."""
+    return format_be_deadline(value) if _is_date(value) else ""
 
 
 @register.filter

@@ -104,7 +104,8 @@ def _store_tree(version, spec):
                 guidance_th=item.guidance_th, guidance_en=item.guidance_en,
                 evidence_th=item.evidence_th, evidence_en=item.evidence_en,
                 mandatory=item.mandatory, met_score=item.met_score, weight=item.weight,
-                na_allowed=item.na_allowed, applies_to=list(item.applies_to), scale=item.scale))
+                na_allowed=item.na_allowed, evidence_required=item.evidence_required,
+                applies_to=list(item.applies_to), scale=item.scale))
     Node.objects.bulk_create(items)
 
 
@@ -121,6 +122,8 @@ def document_from_version(version: EditionVersion) -> dict:
                "evidence_th": n.evidence_th, "evidence_en": n.evidence_en,
                "mandatory": n.mandatory, "met_score": n.met_score, "weight": str(n.weight),
                "na_allowed": n.na_allowed, "applies_to": list(n.applies_to)}
+        if n.evidence_required:
+            out["evidence_required"] = True
         if n.scale:
             out["scale"] = n.scale
         return out

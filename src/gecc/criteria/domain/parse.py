@@ -243,7 +243,7 @@ RULE_FIELDS = {"all_mandatory", "min_overall", "min_category", "min_criterion"}
 CATEGORY_FIELDS = {"ref", "kind", "name_th", "name_en", "criteria"}
 CRITERION_FIELDS = {"ref", "name_th", "name_en", "items"}
 ITEM_FIELDS = {"ref", "text_th", "text_en", "guidance_th", "guidance_en", "evidence_th",
-               "evidence_en", "mandatory", "met_score", "weight", "na_allowed", "applies_to",
+               "evidence_en", "mandatory", "met_score", "weight", "na_allowed", "evidence_required", "applies_to",
                "scale"}
 
 
@@ -406,7 +406,8 @@ def _parse_item(errors, raw, path, claim, scales, default_scale, unit_codes):
         evidence_th=r.text("evidence_th"), evidence_en=r.text("evidence_en"),
         mandatory=mandatory, met_score=met_score,
         weight=weight if weight is not None else Decimal(1),
-        na_allowed=r.boolean("na_allowed"), applies_to=tuple(applies_to),
+        na_allowed=r.boolean("na_allowed"),
+        evidence_required=r.boolean("evidence_required"), applies_to=tuple(applies_to),
         scale=scale_code,
     )
 
@@ -440,6 +441,8 @@ def edition_to_dict(edition: Edition) -> dict:
             out["met_score"] = item.met_score
         out["weight"] = _num(item.weight)
         out["na_allowed"] = item.na_allowed
+        if item.evidence_required:  # written only when set: older checksums stay the same
+            out["evidence_required"] = True
         if item.applies_to:
             out["applies_to"] = list(item.applies_to)
         if item.scale:

@@ -73,6 +73,7 @@ class Item:
     met_score: int | None = None
     weight: Decimal = Decimal("1")
     na_allowed: bool = False
+    evidence_required: bool = False  # a current evidence file is needed to submit
     applies_to: tuple[str, ...] = ()  # unit type codes; empty = every type
     scale: str = ""  # scale code; empty = the edition's default scale
 

@@ -24,7 +24,7 @@ LEVEL_COLUMNS = ("code", "name_th", "name_en", "colour", "all_mandatory", "min_o
                  "min_category", "min_criterion")
 TREE_COLUMNS = ("kind", "ref", "parent", "category_kind", "text_th", "text_en", "guidance_th",
                 "guidance_en", "evidence_th", "evidence_en", "mandatory", "met_score",
-                "weight", "na_allowed", "applies_to", "scale")
+                "weight", "na_allowed", "applies_to", "scale", "evidence_required")
 
 
 def _sheet(workbook, title, columns, rows):
@@ -115,8 +115,13 @@ def _clean(record, drop=("_row",)):
     return {k: v for k, v in record.items() if k not in drop and v is not None}
 
 
-def read_workbook(stream) -> dict:
-    """The criteria document held in an XLSX workbook (validated later by ``parse_edition``)."""
+def read_workbook(stream, rows=None) -> dict:
+    """The criteria document held in an XLSX workbook (validated later by ``parse_edition``).
+
+    ``rows``, a dict, is filled with ``{document path: (sheet, row)}`` for each node read, so
+    a problem found later can be shown at its sheet and row
+    (``gecc.criteria.interfaces.locations``)."""
+    rows = {} if rows is None else rows
     data = stream.read() if hasattr(stream, "read") else stream
     if isinstance(data, bytes):
         try:
@@ -133,17 +138,28 @@ def read_workbook(stream) -> dict:
         raise CriteriaError([Issue("(workbook)", "bad_workbook",
                                    f"not a readable XLSX workbook: {exc}")]) from exc
     problems = []
-    meta = {str(r.get("field")): r.get("value") for r in _rows(workbook, "edition", problems)
-            if r.get("field")}
+    edition_rows = _rows(workbook, "edition", problems)
+    meta = {str(r.get("field")): r.get("value") for r in edition_rows if r.get("field")}
+    for r in edition_rows:
+        if r.get("field"):
+            key = str(r.get("field"))
+            rows[key if key == "default_scale" else f"edition.{key}"] = ("edition", r["_row"])
     default_scale = meta.pop("default_scale", None)
     document = {"edition": {k: v for k, v in meta.items() if v is not None}}
-    unit_types = [_clean(r) for r in _rows(workbook, "unit_types", problems, required=False)]
+    unit_types = []
+    for r in _rows(workbook, "unit_types", problems, required=False):
+        rows[f"unit_types[{len(unit_types)}]"] = ("unit_types", r["_row"])
+        unit_types.append(_clean(r))
     if unit_types:
         document["unit_types"] = unit_types
     scales = {}
     for r in _rows(workbook, "scales", problems):
-        scales.setdefault(str(r.get("scale") or ""), []).append(
-            _clean(r, drop=("_row", "scale")))
+        code = str(r.get("scale") or "")
+        if code not in scales:
+            rows[f"scales[{len(scales)}]"] = ("scales", r["_row"])
+        points = scales.setdefault(code, [])
+        rows[f"scales[{list(scales).index(code)}].points[{len(points)}]"] = ("scales", r["_row"])
+        points.append(_clean(r, drop=("_row", "scale")))
     document["scales"] = [{"code": code, "points": points} for code, points in scales.items()]
     document["default_scale"] = default_scale
     document["levels"] = []
@@ -152,11 +168,12 @@ def read_workbook(stream) -> dict:
         for key in ("min_category", "min_criterion"):
             if r.get(key) is not None:
                 rule[key] = _parse_minimums(r.get(key))
+        rows[f"levels[{len(document['levels'])}]"] = ("levels", r["_row"])
         document["levels"].append({
             **_clean(r, drop=("_row", "all_mandatory", "min_overall", "min_category",
                               "min_criterion")),
             "rule": {k: v for k, v in rule.items() if v is not None}})
-    categories, criteria = {}, {}
+    categories, criteria, paths = {}, {}, {}
     document["categories"] = []
     for r in _rows(workbook, "tree", problems):
         kind, ref, parent = r.get("kind"), str(r.get("ref") or ""), r.get("parent")
@@ -165,6 +182,8 @@ def read_workbook(stream) -> dict:
             node = {"ref": ref, "kind": r.get("category_kind"), "name_th": r.get("text_th"),
                     "name_en": r.get("text_en"), "criteria": []}
             categories[ref] = node
+            paths[id(node)] = f"categories[{len(document['categories'])}]"
+            rows[paths[id(node)]] = ("tree", r["_row"])
             document["categories"].append(node)
         elif kind == "criterion":
             node = {"ref": ref, "name_th": r.get("text_th"), "name_en": r.get("text_en"),
@@ -174,7 +193,10 @@ def read_workbook(stream) -> dict:
                                       "parent is not a category above this row"))
                 continue
             criteria[ref] = node
-            categories[parent]["criteria"].append(node)
+            siblings = categories[parent]["criteria"]
+            paths[id(node)] = f"{paths[id(categories[parent])]}.criteria[{len(siblings)}]"
+            rows[paths[id(node)]] = ("tree", r["_row"])
+            siblings.append(node)
         elif kind == "item":
             if parent not in criteria:
                 problems.append(Issue(f"{where}.parent", "unknown_parent",
@@ -184,7 +206,9 @@ def read_workbook(stream) -> dict:
             if "applies_to" in item:
                 item["applies_to"] = [p.strip() for p in str(item["applies_to"]).split(",")
                                       if p.strip()]
-            criteria[parent]["items"].append(item)
+            siblings = criteria[parent]["items"]
+            rows[f"{paths[id(criteria[parent])]}.items[{len(siblings)}]"] = ("tree", r["_row"])
+            siblings.append(item)
         else:
             problems.append(Issue(f"{where}.kind", "bad_kind",
                                   "must be one of: category, criterion, item"))

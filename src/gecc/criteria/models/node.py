@@ -46,6 +46,7 @@ class Node(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=9, decimal_places=4, null=True,
                                  blank=True)
     na_allowed = models.BooleanField(_("N/A allowed"), default=False)
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
     applies_to = models.JSONField(_("unit types"), default=list, blank=True)
     scale = models.CharField(_("scale"), max_length=40, blank=True)
     search_text = models.TextField(editable=False, blank=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gecc.applications.domain.editing import can_edit, editing_refusal
 from gecc.applications.enums import EDITABLE_STATES
 from gecc.applications.models import Application
 from gecc.audit.domain import log_action
@@ -17,21 +18,24 @@ from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
 from gecc.evidence.models import EvidenceFile
 
 
-def _guard_change(user, answer):
-    """The actor may change the application, and the application is still editable."""
-    if user is None or not user.has_perm("evidence.change_evidence", answer):
+def _guard_change(user, answer, now=None):
+    """The actor coordinates the application's unit, and the application may still change
+    at ``now`` (``gecc.applications.domain.editing.can_edit``: not after the round closed or
+    the correction deadline passed; the same rule as saving an answer and submitting)."""
+    application = answer.application
+    if user is None or not user.has_perm("applications.apply_for_unit", application.unit):
         raise PermissionDenied(_("You cannot change the evidence of this application."))
-    if answer.application.state not in EDITABLE_STATES:
+    if not can_edit(application, now):
         raise PermissionDenied(_("You cannot change the evidence of this application."))
 
 
-def _lock_editable(answer):
+def _lock_editable(answer, now=None):
     """Inside the transaction: lock the application row and check it is still editable, so
     an upload racing a submission cannot attach a file to a submitted application (the
     answers' saves lock the same row)."""
-    state = (Application.objects.select_for_update().values_list("state", flat=True)
-             .get(pk=answer.application_id))
-    if state not in EDITABLE_STATES:
+    state, deadline = (Application.objects.select_for_update()
+                       .values_list("state", "return_deadline").get(pk=answer.application_id))
+    if editing_refusal(state, answer.application.round, deadline, now) is not None:
         raise PermissionDenied(_("You cannot change the evidence of this application."))
 
 
@@ -64,15 +68,15 @@ def _store(answer, prepared, actor, **fields):
     return evidence
 
 
-def add_evidence(answer, uploaded_file, actor, *, request=None) -> EvidenceFile:
+def add_evidence(answer, uploaded_file, actor, *, request=None, now=None) -> EvidenceFile:
     """Attach a new file to ``answer``. Raises ``EvidenceRejected`` (message for the user)
     for a file of the wrong type, too big or empty; ``PermissionDenied`` when the actor may
     not change the application."""
-    _guard_change(actor, answer)
+    _guard_change(actor, answer, now)
     prepared = prepare_upload(uploaded_file)
     with transaction.atomic():
-        _lock_editable(answer)
-        evidence = _store(answer, prepared, actor)
+        _lock_editable(answer, now)
+        evidence = _store(answer, prepared, actor, **({"uploaded_at": now} if now else {}))
         log_action("evidence.uploaded", actor=actor, obj=evidence, after=_summary(evidence),
                    request=request)
     return evidence

@@ -106,6 +106,16 @@ class EvidenceFile(models.Model):
     def get_download_url(self):
         return reverse_one("evidence:file.download", public_id=self.public_id)
 
+    @property
+    def previewable(self) -> str:
+        """"image" or "pdf" when the file can be shown in the page, else ""."""
+        if self.kind == EvidenceKind.PDF:
+            return "pdf"
+        return "image" if self.kind in (EvidenceKind.JPEG, EvidenceKind.PNG) else ""
+
+    def get_preview_url(self):
+        return self.get_download_url() + "?inline=1"
+
     def get_replace_url(self):
         return reverse_one("evidence:file.replace", public_id=self.public_id)
 

@@ -11,6 +11,7 @@ from gecc.common.queue import enqueue_on_commit
 from gecc.notifications.enums import OutboxStatus
 from gecc.notifications.models import OutboxMessage
 
+from .links import relative_link_error
 from .render import render_email
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ def notify(event, *, recipients, context, obj=None, actor=None):
     One message per call, addressed to every recipient (``to`` lists them all). Returns the
     stored messages: ``[message]``, or ``[]`` when no recipient is left after removing
     empties and repeats. Raises ``UnknownEventError`` for an event without templates.
+
+    A message whose text still holds a relative link (``SITE_URL`` unset) is stored as
+    ``failed`` with the reason and never sent (``notification.failed``): the state change
+    that caused it goes through, and the outbox page shows what to fix.
     """
     addresses = clean_recipients(recipients)
     rendered = render_email(event, context)  # an unknown event fails even with no recipient
@@ -63,7 +68,17 @@ def notify(event, *, recipients, context, obj=None, actor=None):
         message.content_type = ContentType.objects.get_for_model(obj)
         message.object_id = str(obj.pk)
         message.object_repr = str(obj)[:300]
+    refusal = relative_link_error(message.subject, message.body_text, message.body_html)
+    if refusal:
+        message.status = OutboxStatus.FAILED
+        message.last_error = refusal
+        message.next_attempt_at = None
     message.save(force_insert=True)
+    if refusal:
+        logger.error("Outbox message %s (%s) refused: %s", message.pk, event, refusal)
+        log_action("notification.failed", obj=message, actor_label="system",
+                   data={"event": event, "to": message.to, "attempts": 0, "error": refusal})
+        return [message]
     schedule_send(message)
     return [message]
 

@@ -3,19 +3,21 @@
 Each event has three templates under ``notifications/email/<event>/``: ``subject.txt``,
 ``body.txt`` and ``body.html``. Their text is written with ``{% translate %}``; each template
 is rendered twice, once with Thai active and once with English active, and the two parts are
-put together here. The template context also holds ``lang`` ("th" or "en"), so a template can
-show a date in the Buddhist era in Thai (``{{ deadline|thaidate }}``) and in the Christian era
-in English (``{{ deadline|date:"j F Y" }}``).
+put together here. The template context also holds ``lang`` ("th" or "en"). Dates are shown
+in the Buddhist era in both languages with the ``thaidate`` filters, which follow the active
+language (``{{ deadline|thaideadline }}``: 20 ธันวาคม 2569 / 20 December 2569 BE), so the Thai
+and English parts name the same day as every page does.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from gecc.common.urls import absolute_url
 
 # The languages of every message, in order: Thai first, English below.
 LANGUAGES = ("th", "en")
@@ -56,12 +58,11 @@ def check_event(event):
             f"Unknown notification event {event!r}: missing templates {', '.join(missing)}")
 
 
-def absolute_url(url):
-    """A path such as ``/portal/applications/7/`` becomes absolute when ``SITE_URL`` is set."""
-    base = getattr(settings, "SITE_URL", "") or ""
-    if url and isinstance(url, str) and url.startswith("/") and base:
-        return base.rstrip("/") + url
-    return url
+def absolute_links(context):
+    """Every link in the context (a key named ``url`` or ending in ``_url``) made absolute
+    with ``SITE_URL`` (``gecc.common.urls.absolute_url``), whoever built it."""
+    return {key: absolute_url(value) if key == "url" or key.endswith("_url") else value
+            for key, value in context.items()}
 
 
 def _one_line(text):
@@ -70,9 +71,7 @@ def _one_line(text):
 
 def render_email(event, context) -> RenderedEmail:
     check_event(event)
-    context = dict(context)
-    if "url" in context:
-        context["url"] = absolute_url(context["url"])
+    context = absolute_links(context)
     context.setdefault("comments", [])
     subjects, texts, htmls = [], [], []
     for language in LANGUAGES:

@@ -11,7 +11,13 @@ from gecc.audit.domain import log_action
 from gecc.notifications.enums import OutboxStatus
 from gecc.notifications.models import OutboxMessage
 
+from .links import relative_link_error
+
 ERROR_MAX_LENGTH = 2000
+
+
+class RelativeLinkError(ValueError):
+    """The message holds a link that only works inside the site (see ``links``)."""
 
 
 def is_connection_error(exc) -> bool:
@@ -43,6 +49,15 @@ def deliver(message_id, *, will_retry=None, retry_delay=0):
     message = OutboxMessage.objects.get(pk=message_id)
     if message.status == OutboxStatus.SENT:
         return message, None
+    refusal = relative_link_error(message.subject, message.body_text, message.body_html)
+    if refusal:  # stored before the check, or sent again: never mail a link nobody can open
+        message.last_error = refusal[:ERROR_MAX_LENGTH]
+        message.status, message.next_attempt_at = OutboxStatus.FAILED, None
+        message.save(update_fields=["last_error", "status", "next_attempt_at"])
+        log_action("notification.failed", obj=message, actor_label="system",
+                   data={"event": message.event, "to": message.to,
+                         "attempts": message.attempts, "error": message.last_error})
+        return message, RelativeLinkError(refusal)
     message.attempts += 1
     try:
         build_email(message).send()

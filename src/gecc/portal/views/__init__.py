@@ -3,6 +3,7 @@
 from .applications import (
     ApplicationCreateView,
     ApplicationDetailView,
+    ApplicationReceiptView,
     ApplicationSubmitView,
     ApplicationWithdrawView,
     PortalHomeView,
@@ -13,9 +14,11 @@ from .assessment import (
     AnswerSaveView,
     ApplicationAssessmentView,
 )
+from .renewal import ApplicationConfirmAllView
 
 __all__ = [
     "AnswerConfirmView", "AnswerDetailView", "AnswerSaveView", "ApplicationAssessmentView",
-    "ApplicationCreateView", "ApplicationDetailView", "ApplicationSubmitView",
+    "ApplicationConfirmAllView", "ApplicationCreateView", "ApplicationDetailView", "ApplicationReceiptView",
+    "ApplicationSubmitView",
     "ApplicationWithdrawView", "PortalHomeView",
 ]

@@ -15,15 +15,17 @@ from django.utils.translation import gettext as _
 
 from gecc.applications.domain import create_application as domain_create_application
 from gecc.applications.domain import (
+    edit_refusal,
     missing_items,
     previous_application_for,
     progress_by_category,
+    refusal_message,
     resubmit,
     submit_application,
     withdraw,
 )
 from gecc.applications.enums import ApplicationKind, ApplicationState
-from gecc.applications.models import Application
+from gecc.applications.models import Application, Submission
 from gecc.evidence.models import EvidenceFile
 from gecc.portal.forms import ApplicationCreateForm, WithdrawForm, level_choices
 from gecc.registry.models import ServiceUnit
@@ -170,8 +172,25 @@ class ApplicationDetailView(PortalView):
             "can_submit": user.has_perm("applications.submit_application", application),
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "is_returned": application.state == ApplicationState.RETURNED,
+            "edit_refusal": edit_refusal(application),
+            "receipts": list(application.submissions.select_related("application")
+                             .order_by("-sequence")),
         }
         return render(request, "portal/application/detail.html", context)
+
+
+class ApplicationReceiptView(PortalView):
+    """The printable receipt of one sending of the application."""
+
+    def get(self, request, pk, sequence):
+        application = get_application(request.user, pk)
+        receipt = (Submission.objects.visible_to(request.user).select_related("submitted_by")
+                   .filter(application=application, sequence=sequence).first())
+        if receipt is None:
+            raise Http404
+        return render(request, "portal/application/receipt.html",
+                      {"application": application, "receipt": receipt,
+                       "level_name": level_name(application)})
 
 
 class ApplicationSubmitView(PortalView):
@@ -188,8 +207,10 @@ class ApplicationSubmitView(PortalView):
 
     def check(self, request, application):
         if not request.user.has_perm("applications.submit_application", application):
-            messages.error(request, _("This application cannot be submitted in its current "
-                                      "state."))
+            code = edit_refusal(application)
+            messages.error(request, refusal_message(code) if code not in (None, "not_editable")
+                           else _("This application cannot be submitted in its current "
+                                  "state."))
             return HttpResponseRedirect(reverse("portal:application.detail",
                                                 kwargs={"pk": application.pk}))
         return None

@@ -1,12 +1,16 @@
-"""The self-assessment: the page with every item, and autosave of one answer at a time.
+"""The self-assessment: one category of items per page (with an index of every category
+and its progress), and autosave of one answer at a time.
 
 Saving goes through ``gecc.applications.domain.save_answer`` with the revision the page was
 loaded at: a save from a stale page answers 409 with both versions and writes nothing.
 With htmx the answer's status, its revision and the progress panels are swapped in place;
-without JavaScript each answer's form is a plain POST that comes back to the item's anchor.
+without JavaScript each answer's form is a plain POST that comes back to the item's anchor
+(in its category). The page's script (``portal/assessment.js``) saves a change typed just
+before the user leaves, and warns while a save is still on its way or has failed.
 """
 
 import contextlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +23,16 @@ from django.utils.translation import gettext as _
 from gecc.applications.domain import (
     ConcurrentEditError,
     confirm_answer,
+    edit_refusal,
     missing_items,
     progress_by_category,
     save_answer,
 )
-from gecc.applications.enums import EDITABLE_STATES
+from gecc.applications.domain.editing import (
+    APPLICATIONS_CLOSED,
+    CORRECTIONS_CLOSED,
+    NOT_EDITABLE,
+)
 from gecc.applications.models import Answer, ReviewComment
 from gecc.common.urls import reverse_one
 from gecc.evidence.models import current_evidence_prefetch
@@ -62,9 +71,25 @@ def decorate(answer, points, default_scale, *, choice=None, explanation=None):
     return answer
 
 
+def assessment_url(application_id, category=None, item=None) -> str:
+    """The self-assessment page of one category (the first without ``category``), at one
+    item's anchor when ``item`` is given."""
+    url = reverse_one("portal:application.assessment", pk=application_id)
+    if category:
+        url += "?" + urlencode({"category": category})
+    return url + (f"#item-{item}" if item else "")
+
+
+def category_of(item):
+    """The category node an item belongs to (item → criterion → category), or None."""
+    criterion = item.parent
+    return criterion.parent if criterion is not None else None
+
+
 def answer_url(answer) -> str:
-    return (reverse_one("portal:application.assessment", pk=answer.application_id)
-            + f"#item-{answer.item.ref}")
+    category = category_of(answer.item)
+    return assessment_url(answer.application_id, category.ref if category else None,
+                          answer.item.ref)
 
 
 def open_comments_prefetch():
@@ -91,11 +116,25 @@ def overall_percent(progress) -> int:
     return round(100 * answered / total) if total else 100
 
 
-def progress_context(application) -> dict:
-    progress = progress_by_category(application)
+def link_to_categories(missing):
+    """Give each missing entry's answer the ``category_ref`` its link needs (one query)."""
+    if missing:
+        refs = dict(Answer.objects.filter(pk__in=[entry.answer.pk for entry in missing])
+                    .values_list("pk", "item__parent__parent__ref"))
+        for entry in missing:
+            entry.answer.category_ref = refs.get(entry.answer.pk)
+    return missing
+
+
+def progress_context(application, current=None, progress=None) -> dict:
+    """The index of categories (with ``current``, the category on show, marked) and the
+    list of what is missing: what the page shows and every autosave answer swaps in."""
+    progress = progress_by_category(application) if progress is None else progress
+    missing = link_to_categories(missing_items(application))
     return {"application": application, "progress": progress,
-            "overall_percent": overall_percent(progress),
-            "missing": missing_items(application)}
+            "overall_percent": overall_percent(progress), "missing": missing,
+            "to_confirm_count": sum(1 for entry in missing if entry.answer.needs_confirmation),
+            "current_category": getattr(current, "ref", current), "collapse_missing": True}
 
 
 def card_context(request, answer, **extra) -> dict:
@@ -106,7 +145,7 @@ def card_context(request, answer, **extra) -> dict:
     answer.back_url = answer_url(answer)
     return {"answer": answer, "application": application,
             "can_edit": request.user.has_perm("applications.change_application", application),
-            **extra}
+            "edit_refusal": edit_refusal(application), **extra}
 
 
 def group_answers(answers) -> list[dict]:
@@ -131,17 +170,27 @@ def group_answers(answers) -> list[dict]:
 
 
 class ApplicationAssessmentView(PortalView):
-    """Every item the unit answers, grouped by category and criterion, with autosave."""
+    """One category of the items the unit answers (``?category=<ref>``, the first one by
+    default), grouped by criterion, with autosave; the index of every category with its
+    progress, and what is still missing. ``?item=<ref>`` goes to that item's category."""
 
     def get(self, request, pk):
         application = get_application(request.user, pk)
+        if "item" in request.GET:
+            return HttpResponseRedirect(item_location(application, request.GET["item"]))
+        progress = progress_by_category(application)
+        index = current_index(progress, request.GET.get("category"))
+        current = progress[index] if progress else None
         edition = application.round.edition
         points = scale_points(edition)
-        answers = list(
-            Answer.objects.filter(application=application)
-            .select_related("item", "item__parent", "item__parent__parent")
-            .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
-            .order_by("item__position"))
+        answers = []
+        if current is not None:
+            answers = list(
+                Answer.objects.filter(application=application,
+                                      item__parent__parent=current.category)
+                .select_related("item", "item__parent", "item__parent__parent")
+                .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
+                .order_by("item__position"))
         for answer in answers:
             answer.application = application  # shared: no query per answer
             decorate(answer, points, edition.default_scale)
@@ -149,14 +198,38 @@ class ApplicationAssessmentView(PortalView):
         general_comments = list(application.review_comments.filter(
             answer__isnull=True, resolved_at__isnull=True).order_by("created_at", "pk"))
         context = {
-            **progress_context(application),
+            **progress_context(application, current.category if current else None, progress),
+            "current": current,
+            "previous_entry": progress[index - 1] if current and index > 0 else None,
+            "next_entry": progress[index + 1] if current and index + 1 < len(progress) else None,
             "categories": group_answers(answers),
             "answer_count": len(answers),
             "can_edit": request.user.has_perm("applications.change_application",
                                               application),
+            "edit_refusal": edit_refusal(application),
             "general_comments": general_comments,
         }
         return render(request, "portal/application/assessment.html", context)
+
+
+def current_index(progress, ref) -> int:
+    """Where category ``ref`` stands in the index (an unknown or missing ref: the first)."""
+    for index, entry in enumerate(progress):
+        if entry.category.ref == ref:
+            return index
+    return 0
+
+
+def item_location(application, ref) -> str:
+    """Where an item of the application is shown: its category, at its anchor. An old link
+    (``…/assessment/#item-P1.1``) is sent here by the page's script as ``?item=P1.1``. An
+    item the application does not have: the first category, at the top of the items (an
+    explicit anchor, so the browser drops the old one and the script does not ask again)."""
+    category = (Answer.objects.filter(application=application, item__ref=ref)
+                .values_list("item__parent__parent__ref", flat=True).first())
+    if category is None:
+        return assessment_url(application.pk) + "#assessment-items"
+    return assessment_url(application.pk, category, ref)
 
 
 def parse_choice(raw):
@@ -184,8 +257,9 @@ class AnswerSaveView(PortalView):
         answer = get_answer(request.user, pk)
         application = answer.application
         if not request.user.has_perm("applications.change_application", application):
-            if application.state not in EDITABLE_STATES:
-                return self.not_editable(request, answer)
+            code = edit_refusal(application)
+            if code is not None:
+                return self.not_editable(request, answer, code)
             raise PermissionDenied(_("This application can no longer be changed."))
         edition = application.round.edition
         points = scale_points(edition)
@@ -204,8 +278,10 @@ class AnswerSaveView(PortalView):
         except ConcurrentEditError:
             return self.conflict(request, answer, points, edition, choice, explanation)
         except ValidationError as exc:
-            if "not_editable" in {error.code for error in getattr(exc, "error_list", [])}:
-                return self.not_editable(request, answer)
+            codes = {error.code for error in getattr(exc, "error_list", [])}
+            refused = codes & {NOT_EDITABLE, APPLICATIONS_CLOSED, CORRECTIONS_CLOSED}
+            if refused:
+                return self.not_editable(request, answer, refused.pop())
             return self.refuse(request, answer, points, edition, choice, explanation,
                                error_messages(exc), revision)
         if not request.htmx:
@@ -213,7 +289,8 @@ class AnswerSaveView(PortalView):
         decorate(answer, points, edition.default_scale)
         saved_at = timezone.localtime(answer.updated_at).strftime("%H:%M")
         return render(request, "portal/answer/saved.html",
-                      {**card_context(request, answer), **progress_context(application),
+                      {**card_context(request, answer),
+                       **progress_context(application, category_of(answer.item)),
                        "saved_at": saved_at})
 
     def refuse(self, request, answer, points, edition, choice, explanation, errors,
@@ -232,15 +309,14 @@ class AnswerSaveView(PortalView):
             return response
         return render(request, "portal/answer/detail.html", context, status=400)
 
-    def not_editable(self, request, answer):
-        """409: the application was submitted (or withdrawn) since this page was loaded, in
-        another tab or on another device; nothing is saved and the page says so."""
-        message = _("This application was submitted in another tab or on another device, so "
-                    "it can no longer be changed and this change was not saved. Reload the "
-                    "page to see what was sent.")
+    def not_editable(self, request, answer, code=NOT_EDITABLE):
+        """409: nothing is saved and the page says why: the application was submitted (or
+        withdrawn) since this page was loaded, in another tab or on another device; or the
+        round stopped accepting applications (or the correction deadline passed)."""
+        message = not_editable_message(code)
         if request.htmx:
             return render(request, "portal/answer/not_editable.html",
-                          {"answer": answer, "message": message,
+                          {"answer": answer, "message": message, "code": code,
                            "reload_url": answer_url(answer)}, status=409)
         messages.error(request, message)
         return HttpResponseRedirect(answer_url(answer))
@@ -260,6 +336,18 @@ class AnswerSaveView(PortalView):
         answer = attach_card_data(answer)
         return render(request, "portal/answer/detail.html",
                       card_context(request, answer, conflict=context), status=409)
+
+
+def not_editable_message(code) -> str:
+    if code == APPLICATIONS_CLOSED:
+        return _("Applications are closed: the round no longer accepts applications, so this "
+                 "application can no longer be changed and this change was not saved.")
+    if code == CORRECTIONS_CLOSED:
+        return _("The deadline for the corrections has passed, so this application can no "
+                 "longer be changed and this change was not saved.")
+    return _("This application was submitted in another tab or on another device, so "
+             "it can no longer be changed and this change was not saved. Reload the "
+             "page to see what was sent.")
 
 
 def attach_card_data(answer):
@@ -289,14 +377,19 @@ class AnswerConfirmView(PortalView):
     def post(self, request, pk):
         answer = get_answer(request.user, pk)
         application = answer.application
+        refusal = None
         if not request.user.has_perm("applications.change_application", application):
-            raise PermissionDenied(_("This application can no longer be changed."))
+            refusal = edit_refusal(application)
+            if refusal is None:
+                raise PermissionDenied(_("This application can no longer be changed."))
         try:
             revision = int(request.POST.get("revision", ""))
         except ValueError:
             revision = None
         error = ""
         try:
+            if refusal is not None:
+                raise ValidationError(not_editable_message(refusal), code=refusal)
             confirm_answer(answer, actor=request.user, expected_revision=revision,
                            request=request)
         except ConcurrentEditError:
@@ -310,5 +403,5 @@ class AnswerConfirmView(PortalView):
             return HttpResponseRedirect(answer_url(answer))
         answer = load_answer_for_card(request.user, pk)
         context = {**card_context(request, answer, errors=[error] if error else []),
-                   **progress_context(application)}
+                   **progress_context(application, category_of(answer.item))}
         return render(request, "portal/answer/confirmed.html", context)

@@ -5,7 +5,13 @@ the eye does not see: sara am (ำ) typed as nikhahit + sara aa (ํา), a tone
 an upper vowel, a tone mark after sara am, doubled marks, zero-width spaces and spaces
 between words. ``normalize_search_text`` maps all of these to one form; the registry keeps
 that form in a ``search_text`` column and ``search_units`` matches a normalised query as a
-substring of it (index-assisted by a pg_trgm GIN index on PostgreSQL).
+substring of it (index-assisted by a pg_trgm GIN index on PostgreSQL). Punctuation is dropped,
+so the abbreviation "ธ.ก.ส." and the query "ธกส" are the same text.
+
+A unit's column holds its code and names and then its organisation's names and abbreviation
+(``unit_search_text``), so searching "ธ.ก.ส." or "ธกส" finds every BAAC branch whatever the
+branch is called; renaming an organisation refreshes its units' column
+(``gecc.registry.domain.units.refresh_unit_search_text``).
 
 When a query matches nothing, ``similar_units`` tries trigram matching, so a slip of the
 keyboard (a missing vowel mark, one wrong letter) still finds the unit: the share of the
@@ -58,8 +64,15 @@ def search_text_for(*parts) -> str:
     return "|".join(filter(None, (normalize_search_text(p) for p in parts)))
 
 
+def unit_search_text(code, name_th, name_en, organization_parts=None) -> str:
+    """A unit's search column: its code and names, then its organisation's names and
+    abbreviation (``organization_parts``, as ``Organization.search_parts()`` gives them)."""
+    return search_text_for(code, name_th, name_en, *(organization_parts or ()))
+
+
 def search_units(queryset, text):
-    """Units whose code or names contain ``text`` once both are normalised."""
+    """Units whose code or names, or their organisation's names or abbreviation, contain
+    ``text`` once both are normalised."""
     needle = normalize_search_text(text)
     if not needle:
         return queryset

@@ -68,6 +68,28 @@ def deactivate_organization(organization, *, actor=None, request=None):
     return organization
 
 
+def refresh_unit_search_text(organization_ids) -> int:
+    """Recompute the search column of every unit of these organisations (after a change to
+    an organisation's names or abbreviation, which the column carries); returns how many
+    units changed. Not a state change of the unit, so no audit entry and no ``updated_at``."""
+    from gecc.registry.domain.search import unit_search_text
+    from gecc.registry.models import Organization, ServiceUnit
+
+    parts = {org.pk: org.search_parts() for org in Organization.objects.filter(
+        pk__in=list(organization_ids)).only("id", "name_th", "name_en", "abbreviation")}
+    changed = []
+    units = ServiceUnit.objects.filter(organization_id__in=list(parts)).only(
+        "id", "code", "name_th", "name_en", "organization_id", "search_text")
+    for unit in units.iterator(chunk_size=2000):
+        text = unit_search_text(unit.code, unit.name_th, unit.name_en,
+                                parts[unit.organization_id])
+        if text != unit.search_text:
+            unit.search_text = text
+            changed.append(unit)
+    ServiceUnit.objects.bulk_update(changed, ["search_text"], batch_size=1000)
+    return len(changed)
+
+
 def would_create_cycle(parent_of: dict, code: str, parent_code: str | None) -> bool:
     """True if making ``parent_code`` the parent of ``code`` closes a loop in ``parent_of``
     (a mapping code → parent code)."""

@@ -15,9 +15,10 @@ def _coordinate(value):
 
 
 def organization_rows(queryset):
-    for code, name_th, name_en, parent_code in (
-            queryset.order_by("code").values_list("code", "name_th", "name_en", "parent__code")):
-        yield [code, name_th, name_en, parent_code or ""]
+    for code, name_th, name_en, parent_code, abbreviation in (
+            queryset.order_by("code").values_list("code", "name_th", "name_en", "parent__code",
+                                                  "abbreviation")):
+        yield [code, name_th, name_en, parent_code or "", abbreviation]
 
 
 def unit_rows(queryset):

@@ -229,7 +229,7 @@ def subdistrict_options(district_code):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["code", "name_th", "name_en", "kind", "parent"]
+        fields = ["code", "name_th", "name_en", "abbreviation", "kind", "parent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

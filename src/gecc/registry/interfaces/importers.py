@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from gecc.audit.domain import build_entry, log_action, log_actions
 from gecc.common.db import analyze
-from gecc.registry.domain.units import would_create_cycle
+from gecc.registry.domain.units import refresh_unit_search_text, would_create_cycle
 from gecc.registry.domain.validation import (
     parse_coordinate,
     validate_code,
@@ -39,7 +39,7 @@ from gecc.registry.domain.validation import (
     validate_phone,
 )
 from gecc.registry.enums import ImportKind, UnitType
-from gecc.registry.interfaces.formats import COLUMNS, REQUIRED, canonical_column
+from gecc.registry.interfaces.formats import COLUMNS, REQUIRED, canonical_column, column_label
 from gecc.registry.interfaces.tables import (  # noqa: F401  (FileRejected is part of this API)
     FileRejected,
     cell,
@@ -50,6 +50,7 @@ from gecc.registry.interfaces.tables import (  # noqa: F401  (FileRejected is pa
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 NAME_MAX = 255
+ABBREVIATION_MAX = 50
 BATCH = 1000
 # parse_and_validate reports its progress every this many rows.
 PROGRESS_EVERY_ROWS = 500
@@ -75,6 +76,11 @@ class RowError:
     def as_dict(self):
         return {"row": self.row, "column": self.column, "message": self.message,
                 "value": self.value}
+
+    @property
+    def column_label(self) -> str:
+        """The column's name on screen (``COLUMN_LABELS``), in the active language."""
+        return column_label(self.column) if self.column else ""
 
     def __str__(self):
         where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
@@ -211,6 +217,11 @@ def _validate_organizations(preview, records):
         _check_code(checker, row_no, "organization_code", clean["code"], seen)
         _check_names(checker, row_no, raw, clean)
         clean["parent_code"] = raw.get("parent_code", "")
+        clean["abbreviation"] = raw.get("abbreviation", "")
+        if len(clean["abbreviation"]) > ABBREVIATION_MAX:
+            checker.error(row_no, "abbreviation",
+                          _("At most %(max)s characters.") % {"max": ABBREVIATION_MAX},
+                          clean["abbreviation"][:50])
         preview.rows.append(clean)
     file_codes = {row["code"] for row in preview.rows}
     if "parent_code" in preview.present:
@@ -428,8 +439,12 @@ def _json_cell(value):
 def preview_table(preview, limit=PREVIEW_ROWS):
     """The header and first rows of a valid preview, in the file's column names, as JSON
     values (each row starts with its spreadsheet row number)."""
-    key_of = {"organization_code": "code", "unit_code": "code"}
-    columns = [c for c in COLUMNS[ImportKind(preview.kind)] if c in preview.present]
+    kind = ImportKind(preview.kind)
+    # Each row keeps its own code as "code": the organisation's in an organisation file, the
+    # unit's in a unit file (where "organization_code" is the unit's organisation).
+    key_of = {"organization_code": "code"} if kind == ImportKind.ORGANIZATIONS else {
+        "unit_code": "code"}
+    columns = [c for c in COLUMNS[kind] if c in preview.present]
     rows = [[row["_row"]] + [_json_cell(row.get(key_of.get(c, c))) for c in columns]
             for row in preview.rows[:limit]]
     return columns, rows
@@ -460,6 +475,7 @@ def _apply_organizations(preview, result, progress):
 
     existing = {org.code: org for org in Organization.objects.all()}
     has_en = "name_en" in preview.present
+    has_abbreviation = "abbreviation" in preview.present
     has_parent = "parent_code" in preview.present
     new, changed = [], {}
     befores, afters = {}, {}  # code -> {field: value} for the audit entries
@@ -467,17 +483,22 @@ def _apply_organizations(preview, result, progress):
         org = existing.get(row["code"])
         if org is None:
             org = Organization(code=row["code"], name_th=row["name_th"],
-                               name_en=row["name_en"])
+                               name_en=row["name_en"], abbreviation=row["abbreviation"])
             org.search_text = org.compute_search_text()
             new.append(org)
             afters[org.code] = {"code": org.code, "name_th": org.name_th,
-                                "name_en": org.name_en, "parent": None}
+                                "name_en": org.name_en, "abbreviation": org.abbreviation,
+                                "parent": None}
             continue
-        before = {"name_th": org.name_th, "name_en": org.name_en}
+        before = {"name_th": org.name_th, "name_en": org.name_en,
+                  "abbreviation": org.abbreviation}
         org.name_th = row["name_th"]
         if has_en:
             org.name_en = row["name_en"]
-        after = {"name_th": org.name_th, "name_en": org.name_en}
+        if has_abbreviation:
+            org.abbreviation = row["abbreviation"]
+        after = {"name_th": org.name_th, "name_en": org.name_en,
+                 "abbreviation": org.abbreviation}
         if after != before:
             org.search_text = org.compute_search_text()
             changed[org.code] = org
@@ -504,10 +525,14 @@ def _apply_organizations(preview, result, progress):
     now = timezone.now()
     for org in changed.values():
         org.updated_at = now
-    Organization.objects.bulk_update(list(changed.values()),
-                                     ["name_th", "name_en", "search_text", "updated_at"],
-                                     batch_size=BATCH)
+    renamed = [org.pk for code, org in changed.items() if code in befores
+               and set(befores[code]) & {"name_th", "name_en", "abbreviation"}]
+    Organization.objects.bulk_update(
+        list(changed.values()), ["name_th", "name_en", "abbreviation", "search_text",
+                                 "updated_at"], batch_size=BATCH)
     Organization.objects.bulk_update(parent_changed, ["parent"], batch_size=BATCH)
+    if renamed:  # the units' search text carries their organisation's names
+        refresh_unit_search_text(renamed)
     result.created = len(new)
     result.updated = len(changed)
     result.unchanged = len(preview.rows) - result.created - result.updated
@@ -536,7 +561,10 @@ def _apply_units(preview, result, progress):
     from gecc.geography.models import Subdistrict
     from gecc.registry.models import Organization, ServiceUnit
 
-    organizations = dict(Organization.objects.values_list("code", "id"))
+    organizations, organization_parts = {}, {}
+    for org in Organization.objects.only("id", "code", "name_th", "name_en", "abbreviation"):
+        organizations[org.code] = org.pk
+        organization_parts[org.pk] = org.search_parts()
     places = {code: (district_id, province_id) for code, district_id, province_id
               in Subdistrict.objects.values_list("code", "district_id", "province_id")}
     codes = [row["code"] for row in preview.rows]
@@ -565,7 +593,8 @@ def _apply_units(preview, result, progress):
         unit = existing.get(row["code"])
         if unit is None:
             unit = ServiceUnit(code=row["code"], **values)
-            unit.search_text = unit.compute_search_text()
+            unit.search_text = unit.compute_search_text(
+                organization_parts[unit.organization_id])
             new.append(unit)
             continue
         before, after = {}, {}
@@ -576,7 +605,8 @@ def _apply_units(preview, result, progress):
                 after[_field_name(name)] = _audit_value(values[name])
                 setattr(unit, name, values[name])
         if after:
-            unit.search_text = unit.compute_search_text()
+            unit.search_text = unit.compute_search_text(
+                organization_parts[unit.organization_id])
             changed.append(unit)
             changes.append((unit, before, after))
     progress(60)

@@ -30,6 +30,9 @@ class Organization(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
     name_th = models.CharField(_("Thai name"), max_length=255)
     name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=50, blank=True,
+        help_text=_("The short name people search by, such as ธ.ก.ส. or กฟภ."))
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices,
                             default=OrganizationKind.OTHER)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -54,10 +57,28 @@ class Organization(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
+        renamed = self.pk is not None and self.search_text != getattr(
+            self, "_saved_search_text", None)
         super().save(*args, **kwargs)
+        self._saved_search_text = self.search_text
+        if renamed:
+            # The units' search text carries their organisation's names and abbreviation.
+            from gecc.registry.domain.units import refresh_unit_search_text
+
+            refresh_unit_search_text([self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_search_text = instance.__dict__.get("search_text")
+        return instance
 
     def compute_search_text(self):
-        return search_text_for(self.code, self.name_th, self.name_en)
+        return search_text_for(self.code, self.name_th, self.name_en, self.abbreviation)
+
+    def search_parts(self) -> tuple[str, str, str]:
+        """What a unit's search text takes from its organisation (``unit_search_text``)."""
+        return (self.name_th, self.name_en, self.abbreviation)
 
     def ancestors(self):
         """Parents from the nearest up to the top."""

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 from gecc.accounts.scoping import ALL, RoleScopedQuerySet
-from gecc.registry.domain.search import search_text_for
+from gecc.registry.domain.search import unit_search_text
 from gecc.registry.domain.validation import (
     validate_code,
     validate_coordinates,
@@ -100,8 +100,12 @@ class ServiceUnit(models.Model):
     def service_list(self) -> list[str]:
         return [line.strip() for line in self.services.splitlines() if line.strip()]
 
-    def compute_search_text(self):
-        return search_text_for(self.code, self.name_th, self.name_en)
+    def compute_search_text(self, organization_parts=None):
+        """The unit's code and names, then its organisation's names and abbreviation
+        (``organization_parts``, or read from ``self.organization``)."""
+        if organization_parts is None and self.organization_id:
+            organization_parts = self.organization.search_parts()
+        return unit_search_text(self.code, self.name_th, self.name_en, organization_parts)
 
     def clean_fields(self, exclude=None):
         # District and province follow from the subdistrict's DOPA code.

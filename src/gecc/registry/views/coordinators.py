@@ -15,6 +15,7 @@ from gecc.accounts.enums import Role
 from gecc.accounts.models import RoleGrant
 from gecc.audit.domain import log_action
 from gecc.common.outbox import notify
+from gecc.common.urls import absolute_url
 from gecc.registry.interfaces.forms import InviteCoordinatorForm
 from gecc.registry.views.base import SecretariatOnlyMixin
 from gecc.registry.views.units import get_visible_unit
@@ -25,7 +26,7 @@ def password_link(request, user):
     path = reverse("accounts:password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user)})
-    return request.build_absolute_uri(path)
+    return absolute_url(path, request)
 
 
 def _coordinator_emails(unit):
@@ -59,9 +60,9 @@ def invite_coordinator(unit, email, *, full_name="", actor=None, request=None):
         "user": user,
         "set_password_url": password_link(request, user) if not user.has_usable_password()
         else None,
-        "login_url": request.build_absolute_uri(reverse("accounts:login")),
-        "unit_url": request.build_absolute_uri(
-            reverse("registry:unit.detail", kwargs={"code": unit.code})),
+        "login_url": absolute_url(reverse("accounts:login"), request),
+        "unit_url": absolute_url(
+            reverse("registry:unit.detail", kwargs={"code": unit.code}), request),
     }
     notify("unit.coordinator_invited", recipients=[user.email], context=context, obj=unit,
            actor=actor)

@@ -30,6 +30,7 @@ from gecc.registry.enums import (
     ImportStatus,
 )
 from gecc.registry.interfaces.exporters import build_template
+from gecc.registry.interfaces.formats import column_label
 from gecc.registry.interfaces.forms import ImportUploadForm
 from gecc.registry.interfaces.importers import check_file, errors_from_dicts, write_error_report
 from gecc.registry.models import ImportJob
@@ -145,7 +146,8 @@ class ImportDetailView(ImportPermissionMixin, View):
                 context["row_count"] = job.row_count
                 context["to_create"] = job.to_create_count
                 context["to_update"] = job.to_update_count
-                context["columns"] = job.preview.get("columns", [])
+                context["columns"] = [column_label(column)
+                                      for column in job.preview.get("columns", [])]
                 context["rows"] = job.preview.get("rows", [])
                 context["background"] = job.row_count > background_rows()
         if request.htmx:

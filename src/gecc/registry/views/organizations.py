@@ -19,7 +19,7 @@ from gecc.registry.views.base import (
     snapshot,
 )
 
-AUDITED_ORGANIZATION_FIELDS = ["code", "name_th", "name_en", "kind", "parent"]
+AUDITED_ORGANIZATION_FIELDS = ["code", "name_th", "name_en", "abbreviation", "kind", "parent"]
 
 
 def get_visible_organization(user, pk):

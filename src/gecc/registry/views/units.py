@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView, View
 from gecc.accounts.rules import is_coordinator, is_secretariat
 from gecc.audit.domain import log_action, log_export
 from gecc.common.csvexport import CONTENT_TYPE as CSV_CONTENT_TYPE
+from gecc.common.thaidate import format_be_stamp
 from gecc.registry.domain.units import RegistryError, deactivate_unit, reactivate_unit
 from gecc.registry.enums import ImportKind
 from gecc.registry.interfaces.exporters import export_file
@@ -153,7 +154,7 @@ class ServiceUnitExportView(RegistryAccessMixin, View):
         log_export("registry.exported", request,
                    data={"kind": ImportKind.UNITS.value, "format": fmt,
                          "rows": queryset.count()})
-        name = f"service-units-{timezone.localdate():%Y%m%d}.{fmt}"
+        name = f"service-units-{format_be_stamp(timezone.localdate())}.{fmt}"
         response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

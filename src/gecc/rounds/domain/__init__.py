@@ -4,14 +4,18 @@
 """
 
 from .rounds import (
+    PhaseWarning,
     RoundError,
     advance_phase,
     close_round,
     create_round,
     open_round,
+    phase_reasons,
+    register_phase_check,
     update_round_dates,
     validate_date_order,
 )
 
-__all__ = ["RoundError", "advance_phase", "close_round", "create_round", "open_round",
-           "update_round_dates", "validate_date_order"]
+__all__ = ["PhaseWarning", "RoundError", "advance_phase", "close_round", "create_round",
+           "open_round", "phase_reasons", "register_phase_check", "update_round_dates",
+           "validate_date_order"]

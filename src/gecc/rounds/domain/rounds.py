@@ -125,12 +125,12 @@ def update_round_dates(round_obj: Round, actor, *, request=None, **dates) -> Rou
     return round_obj
 
 
-def _set_phase(round_obj, current, new_phase, action, actor, request):
+def _set_phase(round_obj, current, new_phase, action, actor, request, data=None):
     before = current.phase
     current.phase = new_phase
     current.save(update_fields=["phase", "updated_at"])
     log_action(action, actor=actor, obj=current, request=request,
-               before={"phase": before}, after={"phase": new_phase})
+               before={"phase": before}, after={"phase": new_phase}, data=data)
     _sync(round_obj, current, ["phase", "updated_at"])
     return round_obj
 
@@ -168,15 +168,33 @@ def close_round(round_obj: Round, actor, *, request=None) -> Round:
 PHASE_CHECKS = []
 
 
+class PhaseWarning(str):
+    """A reason that holds the round only until the person moving it says they have read it
+    (``advance_phase(..., acknowledged=True)``): something is still pending that the system
+    cannot yet track (the site-visit results, until scoring exists). A plain ``str`` reason
+    always holds the round."""
+
+
 def register_phase_check(check):
     if check not in PHASE_CHECKS:
         PHASE_CHECKS.append(check)
     return check
 
 
-def advance_phase(round_obj: Round, actor, *, request=None) -> Round:
+def phase_reasons(round_obj, new_phase) -> tuple[list[str], list[PhaseWarning]]:
+    """What every registered check says about moving ``round_obj`` to ``new_phase``: the
+    blocking reasons and the warnings to acknowledge. The confirmation page shows both."""
+    reasons = [reason for check in PHASE_CHECKS for reason in check(round_obj, new_phase)]
+    return ([reason for reason in reasons if not isinstance(reason, PhaseWarning)],
+            [reason for reason in reasons if isinstance(reason, PhaseWarning)])
+
+
+def advance_phase(round_obj: Round, actor, *, request=None, acknowledged=False) -> Round:
     """Move the round to its next phase. From draft this opens the round (and locks its
-    criteria); from announced it closes it."""
+    criteria); from announced it closes it.
+
+    A phase check's blocking reason refuses the move; its warnings (``PhaseWarning``) refuse
+    it unless ``acknowledged``, and are then kept in the ``round.phase_changed`` entry."""
     phase = Round.objects.values_list("phase", flat=True).get(pk=round_obj.pk)
     if phase == RoundPhase.DRAFT:
         return open_round(round_obj, actor, request=request)
@@ -189,8 +207,12 @@ def advance_phase(round_obj: Round, actor, *, request=None) -> Round:
         if current.phase != phase:
             raise RoundError(_("The round changed phase meanwhile; reload and try again."))
         new_phase = PHASE_ORDER[phase_index(phase) + 1]
-        reasons = [reason for check in PHASE_CHECKS for reason in check(current, new_phase)]
-        if reasons:
-            raise RoundError(reasons)
+        blockers, warnings = phase_reasons(current, new_phase)
+        if blockers:
+            raise RoundError(blockers)
+        if warnings and not acknowledged:
+            raise RoundError([*warnings, _("Confirm that you have read what is still pending "
+                                           "before moving the round on.")])
         return _set_phase(round_obj, current, new_phase, "round.phase_changed", actor,
-                          request)
+                          request, data={"acknowledged": [str(w) for w in warnings]}
+                          if warnings else None)

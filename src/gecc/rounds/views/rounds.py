@@ -21,7 +21,7 @@ from gecc.rounds.domain import (
     open_round,
     update_round_dates,
 )
-from gecc.rounds.domain.rounds import PHASE_CHECKS
+from gecc.rounds.domain.rounds import phase_reasons
 from gecc.rounds.enums import DATE_FIELDS, PHASE_DATE_FIELDS, PHASE_ORDER, RoundPhase, phase_index
 from gecc.rounds.interfaces.forms import DATE_LABELS, RoundCreateForm, RoundDatesForm
 from gecc.rounds.models import Round
@@ -235,16 +235,16 @@ class RoundPhaseActionView(RoundManageMixin, View):
         if target == RoundPhase.APPLICATIONS:
             missing = [DATE_LABELS[name] for name in DATE_FIELDS[:2]
                        if getattr(round_obj, name) is None]
-        # What holds the round in its phase (e.g. applications still undecided), shown
-        # before the user confirms.
-        blockers = [reason for check in PHASE_CHECKS for reason in check(round_obj, target)
-                    ] if target is not None else []
+        # What holds the round in its phase (e.g. applications still undecided) and what is
+        # still pending (a warning to acknowledge), shown before the user confirms.
+        blockers, warnings = ([], []) if target is None else phase_reasons(round_obj, target)
         return {"round": round_obj, "action": action,
                 "current_label": RoundPhase(round_obj.phase).label,
                 "target_label": RoundPhase(target).label if target else "",
                 "possible": target is not None, "consequences": consequences(round_obj, target),
-                "missing_dates": missing, "errors": list(errors) or blockers,
-                "blocked": bool(blockers)}
+                "missing_dates": missing,
+                "errors": [e for e in errors if e not in warnings] or blockers,
+                "blocked": bool(blockers), "warnings": warnings}
 
     def get(self, request, year):
         round_obj = get_visible_round(request.user, year)
@@ -254,8 +254,10 @@ class RoundPhaseActionView(RoundManageMixin, View):
         round_obj = get_visible_round(request.user, year)
         action = PHASE_ACTIONS[self.action]
         before = RoundPhase(round_obj.phase).label
+        options = ({"acknowledged": request.POST.get("acknowledge") == "1"}
+                   if action.code == "advance" else {})
         try:
-            action.function(round_obj, request.user, request=request)
+            action.function(round_obj, request.user, request=request, **options)
         except ValidationError as exc:
             return render(request, self.template_name, self.context(round_obj, exc.messages),
                           status=400)
