@@ -20,6 +20,7 @@ time. Target: p95 under 150 ms on PostgreSQL.
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 
@@ -38,10 +39,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         drop = throwaway_database(tmp)
         try:
-            run(args)
+            passed = run(args)
         finally:
             if drop:
                 drop()
+    return 0 if passed else 1
 
 
 def signed_in_client(user):
@@ -104,6 +106,7 @@ def report(name, counts, timings):
     print(f"{name}: queries per request {sorted(counts)}; server time ms p50 "
           f"{statistics.median(timings):.1f}  p95 {p95:.1f}  max {timings[-1]:.1f}  "
           f"(target p95 < 150 ms: {'PASS' if p95 < 150 else 'FAIL'})")
+    return p95 < 150
 
 
 def run(args):
@@ -165,11 +168,13 @@ def run(args):
           f"{Answer.objects.count():,} answers, {ServiceUnit.objects.count():,} units "
           f"(generated in {generated:.1f} s); {items} items per self-assessment, {files} "
           f"evidence files on {len(sampled)} sampled applications")
-    report("desk-review list, province filter",
-           *measure(signed_in_client(secretariat), review_paths, args.requests, rng))
-    report("self-assessment page",
-           *measure(signed_in_client(coordinator), assessment_paths, args.requests, rng))
+    review_ok = report("desk-review list, province filter",
+                       *measure(signed_in_client(secretariat), review_paths, args.requests, rng))
+    assessment_ok = report("self-assessment page",
+                           *measure(signed_in_client(coordinator), assessment_paths,
+                                    args.requests, rng))
+    return review_ok and assessment_ok
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,6 +13,7 @@ and the p50/p95/max server time. Target: p95 under 100 ms, on SQLite and on Post
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 
@@ -47,10 +48,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         drop = throwaway_database(tmp)
         try:
-            run(args)
+            passed = run(args)
         finally:
             if drop:
                 drop()
+    return 0 if passed else 1
 
 
 def run(args):
@@ -126,7 +128,8 @@ def run(args):
     print(f"server time ms: p50 {statistics.median(timings):.1f}  p95 {p95:.1f}  "
           f"max {timings[-1]:.1f}")
     print(f"target p95 < 100 ms: {'PASS' if p95 < 100 else 'FAIL'}")
+    return p95 < 100
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
