@@ -64,10 +64,17 @@ def search_text_for(*parts) -> str:
     return "|".join(filter(None, (normalize_search_text(p) for p in parts)))
 
 
+@functools.lru_cache(maxsize=1024)
+def _organization_search_text(organization_parts: tuple) -> str:
+    # Thousands of units share a few organisations: normalise their names once.
+    return search_text_for(*organization_parts)
+
+
 def unit_search_text(code, name_th, name_en, organization_parts=None) -> str:
     """A unit's search column: its code and names, then its organisation's names and
     abbreviation (``organization_parts``, as ``Organization.search_parts()`` gives them)."""
-    return search_text_for(code, name_th, name_en, *(organization_parts or ()))
+    return "|".join(filter(None, (search_text_for(code, name_th, name_en),
+                                  _organization_search_text(tuple(organization_parts or ())))))
 
 
 def search_units(queryset, text):
