@@ -106,8 +106,12 @@ def test_resubmit_with_the_broker_down_saves_and_keeps_the_email_queued(
 
     with outage():
         response = post(submit_url)
+        page = client.get(response.url)
 
     assert response.status_code == 302
+    assert page.status_code == 200
+    assert "ระบบจะส่งอีเมลยืนยันพร้อมใบรับการยื่นถึงผู้ประสานงานของหน่วยบริการตามไป" in \
+        page.content.decode()
     assert Application.objects.get(pk=application.pk).state == "resubmitted"
     assert AuditEntry.objects.filter(action="application.resubmitted").count() == 1
     message = OutboxMessage.objects.get(event="application.resubmitted")

@@ -239,6 +239,9 @@ class ApplicationSubmitView(PortalView):
         messages.success(request, _("The corrected application was sent back to the "
                                     "secretariat.") if returned else
                          _("The application was submitted to the secretariat."))
+        # The e-mail is sent after the commit, or later by the sweep if the broker is down.
+        messages.info(request, _("A confirmation e-mail with the receipt will follow to the "
+                                 "unit's coordinators."))
         return HttpResponseRedirect(reverse("portal:application.detail",
                                             kwargs={"pk": application.pk}))
 
