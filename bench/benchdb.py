@@ -38,3 +38,44 @@ def throwaway_database(tmp):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
     return drop
+
+
+def timed_get(client, path, params=None):
+    """GET ``path`` once: (server time in ms, database time in ms, response). The database
+    time, the sum of the times of the request's own queries (each timed around the driver's
+    execute), is the floor the server time is printed against: what no Python code above
+    the database could save."""
+    import time
+
+    from django.db import connection
+
+    spent = [0.0]
+
+    def timer(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - began
+
+    with connection.execute_wrapper(timer):
+        began = time.perf_counter()
+        response = client.get(path, params) if params is not None else client.get(path)
+        elapsed = (time.perf_counter() - began) * 1000
+    return elapsed, spent[0] * 1000, response
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
+
+
+def floor_line(timings, database_times):
+    """One line: the database-time floor measured in the same run, and how far above it the
+    server time is."""
+    import statistics
+
+    p50, floor50 = statistics.median(timings), statistics.median(database_times)
+    return (f"floor (database time of the same requests): p50 {floor50:.1f}  p95 "
+            f"{percentile(database_times, 0.95):.1f} ms; server time p50 is "
+            f"{p50 / floor50 if floor50 else float('inf'):.1f}x the floor")
