@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "gecc.rounds",
     "gecc.applications",
     "gecc.evidence",
+    "gecc.committees",
+    "gecc.visits",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",

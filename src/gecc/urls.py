@@ -26,6 +26,8 @@ urlpatterns = [
     path("rounds/", include("gecc.rounds.urls")),
     path("applications/", include("gecc.applications.urls")),
     path("evidence/", include("gecc.evidence.urls")),
+    path("staff/committees/", include("gecc.committees.urls")),
+    path("staff/visits/", include("gecc.visits.urls")),
     path("staff/outbox/", include("gecc.notifications.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,6 +63,10 @@ class ServiceUnit(models.Model):
     phone = models.CharField(_("phone"), max_length=100, blank=True, validators=[validate_phone])
     email = models.CharField(_("email"), max_length=254, blank=True, validators=[validate_email])
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    visit_window_start = models.TimeField(
+        _("site visits from"), default=datetime.time(8, 30),
+        help_text=_("When a sub-committee may arrive for a site visit (opening hours)."))
+    visit_window_end = models.TimeField(_("site visits until"), default=datetime.time(16, 30))
     services = models.TextField(_("services offered"), blank=True,
                                 help_text=_("One service per line."))
     coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,

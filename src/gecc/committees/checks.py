@@ -1,0 +1,1 @@
+"""Hooks this app registers with lower apps when Django starts (``AppConfig.ready``)."""

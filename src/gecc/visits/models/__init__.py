@@ -1,0 +1,3 @@
+from .itinerary import Itinerary, ItineraryDay, Visit
+
+__all__ = ["Itinerary", "ItineraryDay", "Visit"]
