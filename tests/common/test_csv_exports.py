@@ -108,6 +108,48 @@ CSV_EXPORTS = {
     "audit:entry.export": audit_export,
     "applications:review.export": review_export,
 }
+
+
+def assessor_pool_export(user):
+    from tests.committees.factories import AssessorFactory
+    for index, value in enumerate(HOSTILE):
+        AssessorFactory(user__email=f"hostile{index}@example.go.th", user__full_name=value,
+                        affiliation_text=value, expertise=[value])
+    return reverse("committees:assessor.export"), {"fmt": "csv"}
+
+
+def conflict_export(user):
+    from gecc.committees.models import Conflict
+    from tests.committees.factories import make_team
+    round_obj = make_round()
+    team = make_team(round_obj, name=HOSTILE[1])
+    first, _second = units_with_hostile_values()
+    for index, member in enumerate(team.members.select_related("user")):
+        Conflict.objects.create(round=round_obj, user=member.user, unit=first,
+                                kind="declared", reason=HOSTILE[index])
+    return reverse("committees:conflict.export", args=[round_obj.pk]), {}
+
+
+def assignment_export(user):
+    from gecc.applications.models import Application
+    from gecc.committees.domain.assignment import run_assignment
+    from gecc.registry.models import ServiceUnit
+    from tests.committees.test_assignment import CHIANG_MAI, make_team
+    first, second = units_with_hostile_values()
+    ServiceUnit.objects.filter(pk__in=[first.pk, second.pk]).update(
+        latitude="18.788300", longitude="98.985300")
+    round_obj = make_round()
+    for unit in (first, second):
+        application = make_application(round_obj, unit)
+        Application.objects.filter(pk=application.pk).update(state="accepted")
+    make_team(round_obj, 1, CHIANG_MAI)
+    run_assignment(round_obj, user)
+    return reverse("committees:assignment.export", args=[round_obj.pk]), {}
+
+
+CSV_EXPORTS.update({"committees:assessor.export": assessor_pool_export,
+                    "committees:conflict.export": conflict_export,
+                    "committees:assignment.export": assignment_export})
 # Endpoints whose file holds data (a template holds only its header).
 WITH_DATA = set(CSV_EXPORTS) - {"registry:import.template"}
 

@@ -73,7 +73,8 @@ def test_run_sweeps_runs_every_sweep_even_after_one_fails(monkeypatch):
     assert list(results.values()) == ["error", {"sent": 2}]
 
 
-def test_the_outbox_and_import_sweeps_are_registered():
+def test_the_outbox_import_and_assignment_sweeps_are_registered():
     names = {f"{s.__module__}.{s.__qualname__}" for s in queue.registered_sweeps()}
     assert names == {"gecc.notifications.domain.sweep.sweep_outbox",
-                     "gecc.registry.tasks.sweep_import_jobs"}
+                     "gecc.registry.tasks.sweep_import_jobs",
+                     "gecc.committees.tasks.sweep_assignment_runs"}

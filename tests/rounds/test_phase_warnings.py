@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gecc.applications.models import Application
 from gecc.audit.models import AuditEntry
+from gecc.committees.models import Assignment, SubCommittee
 from gecc.rounds.domain import RoundError, advance_phase, phase_reasons
 from gecc.rounds.domain.rounds import PhaseWarning
 from gecc.rounds.models import Round
@@ -23,10 +24,14 @@ PENDING_TH = ("ใบสมัครที่รับเข้าตรวจ�
 
 def in_site_visits(round_obj, accepted=2):
     """The round in its site-visit phase with ``accepted`` applications accepted (set
-    directly: test setup, not the domain path)."""
+    directly: test setup, not the domain path), each with a confirmed assignment so the
+    committees app's own check (every accepted application assigned) holds."""
+    team = SubCommittee.objects.create(round=round_obj, number=1) if accepted else None
     for _ in range(accepted):
         application = make_application(round_obj, ServiceUnitFactory())
         Application.objects.filter(pk=application.pk).update(state="accepted")
+        Assignment.objects.create(round=round_obj, application=application, subcommittee=team,
+                                  state="confirmed")
     Round.objects.filter(pk=round_obj.pk).update(phase="site_visits")
     round_obj.refresh_from_db()
     return round_obj

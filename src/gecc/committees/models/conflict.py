@@ -58,9 +58,12 @@ class Conflict(models.Model):
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(organization__isnull=False),
                 name="conflict_has_target"),
-            models.UniqueConstraint(fields=["round", "user", "unit", "organization", "kind"],
-                                    name="conflict_unique_per_kind",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(fields=["round", "user", "unit", "kind"],
+                                    condition=Q(unit__isnull=False),
+                                    name="conflict_unique_unit_kind"),
+            models.UniqueConstraint(fields=["round", "user", "organization", "kind"],
+                                    condition=Q(unit__isnull=True),
+                                    name="conflict_unique_organization_kind"),
         ]
         indexes = [models.Index(fields=["round", "user"])]
 
