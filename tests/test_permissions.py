@@ -1,6 +1,7 @@
-"""Who may open which page: one table, every role, every endpoint so far.
-
-Extend ``PAGES`` whenever a screen is added.
+"""Who may open the main pages, each role signed in with nothing else set up: a quick
+table. The full one, every URL of the project with real objects (a member's own and another
+team's applications, drafts, evidence files, a conflict of interest), is
+``tests/test_url_walk.py``, which fails on a URL without an expectation.
 """
 
 import pytest
@@ -21,6 +22,9 @@ PAGES = {
     "/staff/outbox/": (LOGIN, OK, DENIED, DENIED, DENIED),
     "/staff/criteria/": (LOGIN, OK, OK, DENIED, OK),
     "/registry/units/": (LOGIN, OK, OK, OK, OK),
+    # The desk review: the secretariat, and members for their team's applications only;
+    # the steering committee has its own pages.
+    "/applications/review/": (LOGIN, OK, OK, DENIED, DENIED),
 }
 
 CASES = [(url, role, expected[i]) for url, expected in PAGES.items() for i, role in enumerate(ROLES)]

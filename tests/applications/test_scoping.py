@@ -45,12 +45,34 @@ def test_change_permission_ends_when_submitted(application, coordinator):
     assert coordinator.has_perm("applications.change_application", application) is False
 
 
-@pytest.mark.parametrize("role", ["secretariat", "steering", "assessor"])
-def test_staff_roles_see_every_application(role, make_user, application, other_application):
-    user = make_user(role)
+def test_secretariat_sees_every_application(make_user, application, other_application):
+    user = make_user("secretariat")
     assert set(Application.objects.visible_to(user)) == {application, other_application}
     assert user.has_perm("applications.view_application", application) is True
     assert user.has_perm("applications.change_application", application) is False
+
+
+@pytest.mark.parametrize("role", ["steering", "assessor"])
+def test_steering_and_members_never_see_drafts(role, make_user, application,
+                                               other_application):
+    """Drafts are the unit's own business: the steering committee sees only what is proposed
+    to it, a sub-committee member only their team's assignments (tests/scoping)."""
+    user = make_user(role)
+    assert list(Application.objects.visible_to(user)) == []
+    assert user.has_perm("applications.view_application", application) is False
+    assert list(Answer.objects.visible_to(user)) == []
+
+
+def test_steering_sees_accepted_applications_but_not_their_comments(
+        make_user, application, other_application, secretariat):
+    Application.objects.filter(pk=application.pk).update(state="accepted")
+    add_review_comment(application, secretariat, "ครบถ้วน")
+    steering = make_user("steering")
+    assert list(Application.objects.visible_to(steering)) == [application]
+    assert steering.has_perm("applications.view_application", application) is True
+    assert steering.has_perm("applications.view_application", other_application) is False
+    assert list(ReviewComment.objects.visible_to(steering)) == []
+    assert steering.has_perm("applications.change_application", application) is False
 
 
 def test_user_without_a_role_sees_nothing(make_user, application):

@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gecc.applications.domain import add_review_comment, submit_application
 from gecc.applications.models import Application, ReviewComment
 from gecc.audit.models import AuditEntry
+from gecc.committees.enums import AssignmentState
+from gecc.committees.models import Assignment, Membership, SubCommittee
 from gecc.rounds.domain import update_round_dates
 from tests.applications.factories import CLOSE_AT, DURING, answer_all, make_application, make_round
 from tests.conftest import sign_in
@@ -78,8 +80,12 @@ def test_review_pages_anonymous_goes_to_sign_in(client, app1, name):
 
 @pytest.mark.parametrize("role,name,status", [
     *[("secretariat", name, 200) for name in READ_URLS + ACTION_URLS],
-    *[(role, name, 200) for role in ("steering", "assessor") for name in READ_URLS],
-    *[(role, name, 403) for role in ("steering", "assessor") for name in ACTION_URLS],
+    # A member reads the list and the export (only their team's applications: none here)
+    # and not an application their team was not assigned (404, nothing says it exists).
+    ("assessor", "list", 200), ("assessor", "export", 200), ("assessor", "detail", 404),
+    *[("assessor", name, 403) for name in ACTION_URLS],
+    # The steering committee has its own pages (decisions), not the desk review.
+    *[("steering", name, 403) for name in READ_URLS + ACTION_URLS],
     *[("coordinator", name, 403) for name in READ_URLS + ACTION_URLS],
 ])
 def test_review_pages_access_by_role(client, make_user, app1, role, name, status):
@@ -102,12 +108,34 @@ def test_review_posts_refused_for_non_reviewers(client, make_user, app1, name, k
     assert ReviewComment.objects.count() == 0
 
 
-def test_review_detail_read_only_for_steering(client, make_user, app1):
-    signed_in(client, make_user, "steering")
+def assign_to_team_of(member, application, state=AssignmentState.CONFIRMED):
+    team = SubCommittee.objects.create(round=application.round, number=1)
+    Membership.objects.create(subcommittee=team, user=member)
+    Assignment.objects.create(round=application.round, application=application,
+                              subcommittee=team, state=state)
+    return team
+
+
+def test_review_detail_read_only_for_a_member_of_the_assigned_team(client, make_user, app1,
+                                                                   round_obj):
+    member = signed_in(client, make_user, "assessor")
+    assign_to_team_of(member, app1)
+    other = submitted(round_obj)  # not assigned to their team
     content = client.get(url_for("detail", app1)).content.decode()
     assert 'data-testid="screening-readonly"' in content
     assert 'data-testid="decision-actions"' not in content
     assert 'data-testid="comment-add"' not in content
+    assert listed(client.get(reverse("applications:review.list"))) == [app1.pk]
+    assert client.get(url_for("detail", other)).status_code == 404
+    rows = list(csv.reader(io.StringIO(
+        client.get(url_for("export", app1)).content.decode("utf-8-sig"))))
+    assert len(rows) == 2  # the header and their team's one application
+
+
+def test_review_detail_of_a_proposed_assignment_is_404_for_the_member(client, make_user, app1):
+    member = signed_in(client, make_user, "assessor")
+    assign_to_team_of(member, app1, state=AssignmentState.PROPOSED)
+    assert client.get(url_for("detail", app1)).status_code == 404
 
 
 def test_review_detail_unknown_application_is_404(client, reviewer):

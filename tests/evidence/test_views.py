@@ -7,6 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from gecc.applications.enums import ApplicationState
+from gecc.applications.models import Application
+from gecc.committees.enums import AssignmentState, ConflictKind
+from gecc.committees.models import Assignment, Conflict, Membership, SubCommittee
 from gecc.evidence.domain.evidence import add_evidence, replace_evidence
 from gecc.evidence.models import EvidenceFile
 from tests.conftest import sign_in
@@ -63,12 +66,68 @@ def test_download_names_the_file_by_its_detected_type(client, coordinator, answe
     photo.file.close()
 
 
-@pytest.mark.parametrize("role", ["secretariat", "steering", "assessor"])
-def test_download_by_staff_is_allowed(client, login_as, evidence, role):
-    login_as(role)
+def test_download_by_the_secretariat_is_allowed(client, login_as, evidence):
+    login_as("secretariat")
     response = client.get(evidence.get_download_url())
     assert response.status_code == 200
     assert body(response) == samples.pdf_bytes()
+
+
+@pytest.mark.parametrize("role", ["steering", "assessor"])
+def test_download_of_a_drafts_file_by_steering_or_a_member_is_404(client, login_as, evidence,
+                                                                  role):
+    login_as(role)
+    assert client.get(evidence.get_download_url()).status_code == 404
+    assert client.get(versions_url(evidence.answer)).status_code == 404
+
+
+def team_with(member, application, state=AssignmentState.CONFIRMED):
+    team = SubCommittee.objects.create(round=application.round, number=1)
+    Membership.objects.create(subcommittee=team, user=member)
+    Assignment.objects.create(round=application.round, application=application,
+                              subcommittee=team, state=state)
+
+
+def accepted(evidence):
+    Application.objects.filter(pk=evidence.answer.application_id).update(
+        state=ApplicationState.ACCEPTED)
+
+
+def test_download_by_a_member_of_the_assigned_team_is_allowed(client, login_as, evidence):
+    accepted(evidence)
+    member = login_as("assessor")
+    team_with(member, evidence.answer.application)
+    assert client.get(versions_url(evidence.answer)).status_code == 200
+    response = client.get(evidence.get_download_url())
+    assert response.status_code == 200
+    assert body(response) == samples.pdf_bytes()
+
+
+def test_download_by_a_member_with_a_conflict_of_interest_is_404(client, login_as, evidence):
+    accepted(evidence)
+    member = login_as("assessor")
+    application = evidence.answer.application
+    team_with(member, application)
+    Conflict.objects.create(round=application.round, user=member, unit=application.unit,
+                            kind=ConflictKind.DECLARED)
+    assert client.get(evidence.get_download_url()).status_code == 404
+
+
+@pytest.mark.parametrize("state", [AssignmentState.PROPOSED, None])
+def test_download_by_a_member_without_a_confirmed_assignment_is_404(client, login_as,
+                                                                    evidence, state):
+    accepted(evidence)
+    member = login_as("assessor")
+    if state is not None:
+        team_with(member, evidence.answer.application, state)
+    assert client.get(evidence.get_download_url()).status_code == 404
+
+
+def test_download_by_steering_is_404_even_once_accepted(client, login_as, evidence):
+    accepted(evidence)
+    login_as("steering")
+    assert client.get(evidence.get_download_url()).status_code == 404
+    assert client.get(evidence.get_preview_url()).status_code == 404
 
 
 def test_download_by_a_coordinator_of_another_unit_is_404(client, login_as, evidence):
@@ -344,3 +403,19 @@ def test_upload_of_a_21_mb_file_is_refused_with_the_limit(client, coordinator, a
     assert response.context["evidence_error"] == (
         "ไฟล์มีขนาดใหญ่เกินไป ขนาดไฟล์สูงสุดที่รับได้คือ 20 MB")
     assert EvidenceFile.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["secretariat", "assessor"])
+def test_staff_who_read_a_sent_file_are_refused_its_removal_not_told_it_was_sent(
+        client, login_as, evidence, role):
+    """Only the unit's coordinator hears "submitted in another tab" (409); the secretariat
+    and the team's members, who may read the file, never change it: 403, nothing removed."""
+    accepted(evidence)
+    user = login_as(role)
+    if role == "assessor":
+        team_with(user, evidence.answer.application)
+    url = reverse("evidence:file.remove", kwargs={"public_id": evidence.public_id})
+    assert client.get(url).status_code == 403
+    assert client.post(url, **HTMX).status_code == 403
+    evidence.refresh_from_db()
+    assert evidence.is_current

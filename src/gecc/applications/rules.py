@@ -39,15 +39,33 @@ def is_withdrawable(user, obj):
     return obj is not None and can_withdraw(_application_of(obj))
 
 
+@rules.predicate
+def is_in_scope(user, obj):
+    """The application is in ``Application.objects.visible_to(user)``: for a sub-committee
+    member, their team's confirmed assignment with no conflict of interest in force; for the
+    steering committee, an application proposed to it (``scoping.STEERING_STATES``)."""
+    from gecc.applications.models import Application
+
+    application = _application_of(obj)
+    if application is None or getattr(application, "pk", None) is None:
+        return False
+    return Application.objects.visible_to(user).filter(pk=application.pk).exists()
+
+
 unit_coordinator = is_coordinator & is_unit_coordinator_of
+scoped_staff = (is_assessor | is_steering) & is_in_scope
 
 rules.add_perm("applications.view_application",
-               is_secretariat | is_steering | is_assessor | unit_coordinator)
+               is_secretariat | unit_coordinator | scoped_staff)
 rules.add_perm("applications.change_application", unit_coordinator & is_editable)
 rules.add_perm("applications.submit_application", unit_coordinator & is_editable)
 rules.add_perm("applications.withdraw_application", unit_coordinator & is_withdrawable)
 # Object: a ServiceUnit the user would apply for.
 rules.add_perm("applications.apply_for_unit", unit_coordinator)
 rules.add_perm("applications.review_application", is_secretariat)
+# The desk-review pages (list, detail, export): the secretariat's tools, readable by the
+# sub-committee members for their team's applications (rows: ``visible_to``). The steering
+# committee has its own pages (decisions), not these.
+rules.add_perm("applications.read_desk_review", is_secretariat | is_assessor)
 rules.add_perm("applications.view_review_comments",
-               is_secretariat | is_steering | is_assessor | unit_coordinator)
+               is_secretariat | unit_coordinator | (is_assessor & is_in_scope))

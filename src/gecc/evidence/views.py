@@ -1,9 +1,10 @@
 """Evidence screens: protected download, upload/replace/remove for one answer (htmx partial
 or redirect back), and the version history of an answer's files.
 
-Every view finds its object and then checks ``evidence.view_evidence`` (which delegates to
-``applications.view_application``): a user who may not see the application gets a 404, so
-nothing tells them the file exists. Files are only ever served here, never from a media URL.
+Every view finds its object and then checks ``evidence.view_evidence`` (the file is in
+``EvidenceFile.objects.visible_to(user)``: the files of the applications the user sees, never
+for the steering committee): anyone else gets a 404, so nothing tells them the file exists.
+Files are only ever served here, never from a media URL.
 """
 
 from django.contrib import messages
@@ -122,9 +123,13 @@ class EvidenceChangeMixin(LoginRequiredMixin):
             or reverse("evidence:file.versions", kwargs={"answer_id": answer.pk}))
 
     def ensure_can_change(self, request, answer):
+        """The unit's coordinator while the application may change; the coordinator of an
+        application that no longer may gets the reason (409); anyone else a 403 (staff who
+        may read the file never change it)."""
         if not request.user.has_perm("evidence.change_evidence", answer):
             code = edit_refusal(answer.application)
-            if code is not None and request.user.has_perm("evidence.view_evidence", answer):
+            if code is not None and request.user.has_perm("applications.apply_for_unit",
+                                                          answer.application.unit):
                 raise ApplicationNotEditable(answer, code)
             raise PermissionDenied
 

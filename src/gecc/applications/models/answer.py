@@ -3,19 +3,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gecc.accounts.enums import Role
-from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.accounts.scoping import RoleScopedQuerySet
+from gecc.applications.scoping import through_application
 
 
 class AnswerQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
-
     def role_scope(self, role, user):
-        if role in (Role.SECRETARIAT, Role.STEERING, Role.ASSESSOR):
-            return ALL
-        if role == Role.COORDINATOR:
-            return Q(application__unit__coordinators=user)
-        return None
+        """The rows of the applications the user sees (``scoping.through_application``)."""
+        return through_application(role, user, "application_id")
 
     def answered(self):
         return self.filter(Q(self_score__isnull=False) | Q(not_applicable=True))

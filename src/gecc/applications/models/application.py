@@ -12,18 +12,22 @@ from gecc.applications.enums import (
     ApplicationKind,
     ApplicationState,
 )
+from gecc.applications.scoping import coordinator_scope, registered_scope
 
 
 class ApplicationQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
+    # Every scope is a column test or an EXISTS subquery: no row is repeated.
+    _scope_needs_distinct = False
 
     def role_scope(self, role, user):
-        # Assessors will later see only the applications assigned to their team.
-        if role in (Role.SECRETARIAT, Role.STEERING, Role.ASSESSOR):
+        """The secretariat sees every application and a coordinator their units' ones; the
+        steering committee and the sub-committee members get the scope of
+        ``gecc.applications.scoping`` (members: the one the committees app registers)."""
+        if role == Role.SECRETARIAT:
             return ALL
         if role == Role.COORDINATOR:
-            return Q(unit__coordinators=user)
-        return None
+            return coordinator_scope(user)
+        return registered_scope(role, user)
 
     def live(self):
         return self.exclude(state__in=DEAD_STATES)

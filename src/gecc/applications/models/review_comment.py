@@ -1,21 +1,19 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
-from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.accounts.scoping import RoleScopedQuerySet
+from gecc.applications.scoping import through_application
 
 
 class ReviewCommentQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
-
     def role_scope(self, role, user):
-        if role in (Role.SECRETARIAT, Role.STEERING, Role.ASSESSOR):
-            return ALL
-        if role == Role.COORDINATOR:
-            return Q(application__unit__coordinators=user)
-        return None
+        """The comments of the applications the user sees; the steering committee, which
+        does not take part in the desk review, sees none."""
+        if role == Role.STEERING:
+            return None
+        return through_application(role, user, "application_id")
 
     def open(self):
         return self.filter(resolved_at__isnull=True)

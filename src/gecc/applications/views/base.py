@@ -5,18 +5,20 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from gecc.accounts.access import AllowedUserRequiredMixin
-from gecc.accounts.rules import is_staff_member
 from gecc.applications.domain.answers import ANSWERED
 from gecc.applications.models import Answer, Application
 from gecc.criteria.interfaces.labels import level_display_name
 
 
 class ReviewAccessMixin(AllowedUserRequiredMixin):
-    """Staff may look (secretariat, steering, assessors); anonymous → sign-in page; anyone
-    else (a unit coordinator) → 403. Rows are then limited by ``visible_to``."""
+    """The secretariat and the sub-committee members may look
+    (``applications.read_desk_review``); anonymous → sign-in page; anyone else (a unit
+    coordinator, the steering committee) → 403. Rows are then limited by ``visible_to``: a
+    member sees only their team's confirmed applications, never one they have a conflict of
+    interest with; any other application is a 404."""
 
     def allowed(self, user):
-        return is_staff_member(user)
+        return user.has_perm("applications.read_desk_review")
 
 
 class ReviewActionMixin(ReviewAccessMixin):

@@ -2,12 +2,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
-from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.accounts.scoping import RoleScopedQuerySet
+from gecc.applications.scoping import through_application
 from gecc.common.urls import reverse_one
 from gecc.evidence.enums import EvidenceKind, EvidenceStatus
 
@@ -19,19 +20,39 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.answer.application_id}/{instance.public_id.hex}.{extension}"
 
 
-class EvidenceFileQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
+# The roles that see evidence files at all; the steering committee never does.
+EVIDENCE_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.ASSESSOR})
 
-    def role_scope(self, role, user):
-        # The same rows as the applications they belong to.
-        if role in (Role.SECRETARIAT, Role.STEERING, Role.ASSESSOR):
-            return ALL
-        if role == Role.COORDINATOR:
-            return Q(answer__application__unit__coordinators=user)
+
+def evidence_scope(role, user, path: str):
+    """``role``'s scope over evidence: the files of the applications it sees (the
+    application reached by ``path``), for the roles of ``EVIDENCE_ROLES`` only."""
+    if role not in EVIDENCE_ROLES:
         return None
+    return through_application(role, user, path)
+
+
+class EvidenceFileQuerySet(RoleScopedQuerySet):
+    def role_scope(self, role, user):
+        return evidence_scope(role, user, "answer__application_id")
 
     def current(self):
         return self.filter(is_current=True)
+
+
+class EvidenceAnswerQuerySet(RoleScopedQuerySet):
+    """Answers whose evidence the user may see (an answer's upload and version pages), by
+    the same rule as the files: use :func:`answers_with_visible_evidence`."""
+
+    def role_scope(self, role, user):
+        return evidence_scope(role, user, "application_id")
+
+
+def answers_with_visible_evidence(user):
+    """The answers whose evidence files ``user`` may see."""
+    from gecc.applications.models import Answer
+
+    return EvidenceAnswerQuerySet(model=Answer).visible_to(user)
 
 
 def current_evidence_prefetch(to_attr="current_evidence"):
