@@ -277,6 +277,10 @@ STATICFILES_FINDERS = [
 NODE_MODULES_DIR = Path(env("NODE_MODULES_DIR", str(PROJECT_DIR / "node_modules")))
 WHITENOISE_USE_FINDERS = True
 
+# Documents (gecc.common.documents): Debian's Chromium prints HTML to PDF.
+CHROMIUM_PATH = env("CHROMIUM_PATH", "/usr/bin/chromium")
+DOCUMENT_RENDER_TIMEOUT = float(env("DOCUMENT_RENDER_TIMEOUT", "60"))  # seconds per document
+
 # Files: local folder by default, S3-compatible object storage in production.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checking views
@@ -387,6 +391,26 @@ REGISTRY_IMPORT_BACKGROUND_ROWS = int(env("REGISTRY_IMPORT_BACKGROUND_ROWS", "20
 # A background check that no worker has started after this many seconds can be run from the
 # import page instead (the workers may be down).
 REGISTRY_IMPORT_STALL_SECONDS = int(env("REGISTRY_IMPORT_STALL_SECONDS", "120"))
+
+# Conflicts of interest: a member who was on the sub-committee that visited a unit in the
+# previous year's round is barred from assessing it again (gecc.committees.domain.conflicts).
+COI_PREVIOUS_ROUND = env_bool("COI_PREVIOUS_ROUND", True)
+
+# Automatic assignment (gecc.committees.domain.assignment, run by a Celery task): how long
+# the CP-SAT solver may search; a run no worker started after the stall time is started by
+# the sweep, one still running after the timeout is marked failed.
+ASSIGNMENT_TIME_LIMIT_S = float(env("ASSIGNMENT_TIME_LIMIT_S", "30"))
+ASSIGNMENT_STALL_SECONDS = int(env("ASSIGNMENT_STALL_SECONDS", "120"))
+ASSIGNMENT_RUN_TIMEOUT_SECONDS = int(env("ASSIGNMENT_RUN_TIMEOUT_SECONDS", "3600"))
+
+# Visit itineraries (gecc.visits.domain.itineraries): a site visit's default length, the
+# road factor and average speed that turn straight-line distances into driving minutes,
+# the lunch break, and how long the routing solver may search for each sub-committee.
+VISIT_DEFAULT_DURATION = int(env("VISIT_DEFAULT_DURATION", "90"))
+VISIT_ROAD_FACTOR = float(env("VISIT_ROAD_FACTOR", "1.3"))
+VISIT_SPEED_KMH = int(env("VISIT_SPEED_KMH", "60"))
+VISIT_LUNCH_MINUTES = int(env("VISIT_LUNCH_MINUTES", "60"))
+VISIT_SOLVER_SECONDS = float(env("VISIT_SOLVER_SECONDS", "5"))
 
 # Office files (DOCX/XLSX are ZIP archives: evidence, registry and criteria imports) are
 # refused when their directory declares more than this many unpacked bytes (100 MB), or more

@@ -20,7 +20,8 @@ def test_setup_demo_twice_creates_nothing_more(capsys):
     call_command("setup_demo")
     assert counts() == first
     users, units, _, editions, applications = first
-    assert (users, units, editions, applications) == (4, 8, 1, 8)
+    # The four role logins and ten placeholder members of sub-committees 4, 5 and 6.
+    assert (users, units, editions, applications) == (14, 8, 1, 8)
     out = capsys.readouterr().out
     assert "secretariat@demo.gecc.local" in out
     assert "gecc-demo-2563" in out
