@@ -62,6 +62,28 @@ def _project(points):
             for x, y in raw]
 
 
+SPREAD_RADIUS = 15  # drawing units: stops at one point are drawn around it, this far out
+
+
+def _spread(xy):
+    """Stops that fall on the same spot (units sharing an address or a district's
+    coordinates) are drawn on a small circle around it, so every number stays readable."""
+    groups = {}
+    for index, (x, y) in enumerate(xy):
+        groups.setdefault((round(x / 8), round(y / 8)), []).append(index)
+    spread = list(xy)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        cx = sum(xy[i][0] for i in members) / len(members)
+        cy = sum(xy[i][1] for i in members) / len(members)
+        for k, index in enumerate(members):
+            angle = 2 * math.pi * k / len(members) - math.pi / 2
+            spread[index] = (round(cx + SPREAD_RADIUS * math.cos(angle), 1),
+                             round(cy + SPREAD_RADIUS * math.sin(angle), 1))
+    return spread
+
+
 def _point(latitude, longitude):
     if latitude is None or longitude is None:
         return None
@@ -86,6 +108,7 @@ def route_drawing(day_schedule, base_point, base_label="") -> RouteDrawing | Non
     if start is None or end is None or any(point is None for point in stops):
         return None
     xy = _project([start, *stops, end])
+    xy[1:-1] = _spread(xy[1:-1])
     drawing = RouteDrawing(WIDTH, HEIGHT)
     drawing.path = " ".join(f"{x},{y}" for x, y in xy)
     start_kind = "base" if _same(start, base_point) else "hotel"
