@@ -176,3 +176,22 @@ def test_the_visit_date_in_the_coordinator_mail_is_buddhist_era_in_both_language
     assert "8 มิถุนายน 2569" in message.body_text
     assert "8 June 2569 BE" in message.body_text
     assert datetime.date(2026, 6, 8).isoformat() not in message.body_text
+
+
+def test_the_coordinator_mail_carries_the_visit_as_an_ics_attachment(round_obj, secretariat):
+    from icalendar import Calendar
+
+    from gecc.notifications.domain.sending import build_email
+
+    team, applications = coordinated_team(round_obj, count=1)
+    confirm_itinerary(plan_itinerary(team, secretariat), secretariat)
+    message = messages("visit.scheduled")[0]
+    visit = Visit.objects.select_related("day").get(application=applications[0])
+    assert [a["filename"] for a in message.attachments] == [f"gecc-visit-{visit.pk}.ics"]
+    sent = build_email(message)  # what the sending task hands to the mail backend
+    filename, content, mimetype = sent.attachments[0]
+    assert filename == f"gecc-visit-{visit.pk}.ics" and mimetype.startswith("text/calendar")
+    event = next(c for c in Calendar.from_ical(content).walk("VEVENT"))
+    assert event["summary"].endswith(applications[0].unit.name_th)
+    start = event.decoded("dtstart")
+    assert (start.date(), start.time()) == (visit.day.date, visit.start_at)

@@ -43,7 +43,19 @@ def schedule_send(message):
     enqueue_on_commit(send_outbox_message, message.pk)
 
 
-def notify(event, *, recipients, context, obj=None, actor=None):
+def _attachment_rows(attachments):
+    """``(filename, content, content_type)`` triples → stored rows; text content only (a
+    calendar file, say), kept with the message so a resend sends the same file."""
+    rows = []
+    for filename, content, content_type in attachments or ():
+        if isinstance(content, bytes):
+            content = content.decode("utf-8")
+        rows.append({"filename": str(filename), "content_type": str(content_type),
+                     "content": content})
+    return rows
+
+
+def notify(event, *, recipients, context, obj=None, actor=None, attachments=None):
     """Render the email of ``event``, store it in the outbox and send it after commit.
 
     One message per call, addressed to every recipient (``to`` lists them all). Returns the
@@ -53,6 +65,9 @@ def notify(event, *, recipients, context, obj=None, actor=None):
     A message whose text still holds a relative link (``SITE_URL`` unset) is stored as
     ``failed`` with the reason and never sent (``notification.failed``): the state change
     that caused it goes through, and the outbox page shows what to fix.
+
+    ``attachments``: ``(filename, text or UTF-8 bytes, content type)`` triples, such as a
+    visit's ``.ics`` calendar file.
     """
     addresses = clean_recipients(recipients)
     rendered = render_email(event, context)  # an unknown event fails even with no recipient
@@ -60,7 +75,8 @@ def notify(event, *, recipients, context, obj=None, actor=None):
         return []
     message = OutboxMessage(
         event=event, to=addresses, subject=rendered.subject, body_text=rendered.body_text,
-        body_html=rendered.body_html, language=rendered.language, status=OutboxStatus.QUEUED,
+        body_html=rendered.body_html, attachments=_attachment_rows(attachments),
+        language=rendered.language, status=OutboxStatus.QUEUED,
         next_attempt_at=timezone.now(),
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )

@@ -35,6 +35,9 @@ def build_email(message):
                                    from_email=settings.DEFAULT_FROM_EMAIL, to=list(message.to))
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or ():
+        email.attach(attachment["filename"], attachment["content"],
+                     attachment["content_type"])
     return email
 
 

@@ -40,6 +40,10 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(
+        _("attachments"), default=list, blank=True,
+        help_text=_("Small text files sent with the message: "
+                    "[{filename, content_type, content}]."))
     language = models.CharField(_("language"), max_length=10, default="th",
                                 help_text=_("The first language of the message; English "
                                             "follows."))

@@ -26,7 +26,7 @@ from gecc.audit.domain import build_entry, log_actions
 from gecc.committees.models import Membership, SubCommittee
 from gecc.notifications.domain import notify
 
-from .calendar import feed_url
+from .calendar import feed_url, visit_ics
 from .places import member_label, sorted_members
 
 
@@ -175,9 +175,13 @@ def _unit_context(visit_or_application, change, team, members):
 
 def _tell_unit(visit, change, team, members, actor) -> int:
     event = "visit.scheduled" if change.before is None else "visit.changed"
+    attachments = None
+    if change.after is not None and visit.day_id and visit.start_at and visit.end_at:
+        attachments = [(f"gecc-visit-{visit.pk}.ics", visit_ics(visit),
+                        "text/calendar; charset=utf-8; method=PUBLISH")]
     messages = notify(event, recipients=recipients_for(visit.application),
                       context=_unit_context(visit, change, team, members), obj=visit,
-                      actor=actor)
+                      actor=actor, attachments=attachments)
     return len(messages)
 
 
