@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gecc.audit.domain import build_entry, log_action, log_actions
-from gecc.common.db import analyze
+from gecc.common.db import analyze, copy_insert
 from gecc.registry.domain.units import refresh_unit_search_text
 from gecc.registry.enums import ImportKind
 from gecc.registry.interfaces.formats import COLUMNS, REQUIRED, canonical_column
@@ -380,7 +380,8 @@ def _apply_units(preview, result, progress):
             changed.append(unit)
             changes.append((unit, before, after))
     progress(60)
-    ServiceUnit.objects.bulk_create(new, batch_size=BATCH)
+    if not copy_insert(ServiceUnit, new):  # one COPY on PostgreSQL
+        ServiceUnit.objects.bulk_create(new, batch_size=BATCH)
     progress(85)
     if changed:
         now = timezone.now()
