@@ -16,14 +16,14 @@ from gecc.committees.domain.solver import (
     AssignmentProblem,
     TeamSpec,
     VisitSpec,
-    _canonical,
-    _prepare,
     distance_m,
     greedy_assignment,
     load_bounds,
     optimum_min_cost_flow,
     solve_assignment,
 )
+from gecc.committees.domain.solver.canonical import _canonical
+from gecc.committees.domain.solver.prepare import _prepare
 from gecc.geography.domain.distance import haversine_km
 
 LIMIT = 5.0  # seconds; these problems are proved optimal in milliseconds
