@@ -29,7 +29,6 @@ a min-cost flow (``optimum_min_cost_flow``). Targets:
 """
 
 import argparse
-import io
 import os
 import random
 import sys
@@ -37,7 +36,7 @@ import tempfile
 import time
 from collections import Counter
 
-from benchdb import throwaway_database
+from benchdb import generated_units, throwaway_database
 
 TIME_TARGET_S = 60.0
 GREEDY_TARGET = 0.9
@@ -104,7 +103,6 @@ def run(args):
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from gecc.committees.domain.solver import (
@@ -114,17 +112,8 @@ def run(args):
         solve_assignment,
     )
     from gecc.geography.models import Province
-    from gecc.registry.models import ServiceUnit
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("generate_national_data", units=args.units, applications=0, verbosity=0,
-                 stdout=io.StringIO())
-    generated = time.perf_counter() - started
-    units = list(ServiceUnit.objects.filter(code__startswith="GEN-", latitude__isnull=False,
-                                            longitude__isnull=False)
-                 .order_by("code").values_list("code", "province_id", "latitude", "longitude")
-                 [:args.units])
+    units, generated = generated_units(args.units, "code", "province_id", "latitude", "longitude")
     provinces = list(Province.objects.filter(latitude__isnull=False, longitude__isnull=False))
     problem, seats = build_problem(units, provinces, args)
     n, t = len(problem.visits), len(problem.teams)

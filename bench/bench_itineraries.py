@@ -36,7 +36,6 @@ driving is compared per placed visit. Targets:
 
 import argparse
 import dataclasses
-import io
 import math
 import os
 import sys
@@ -44,7 +43,7 @@ import tempfile
 import time
 from collections import Counter
 
-from benchdb import throwaway_database
+from benchdb import generated_units, throwaway_database
 
 TIME_TARGET_S = 60.0
 BASELINE_TARGET = 0.8
@@ -156,11 +155,9 @@ def run(args):
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from gecc.geography.models import Province
-    from gecc.registry.models import ServiceUnit
     from gecc.visits.domain.routing import (
         nearest_neighbour_plan,
         nearest_neighbour_tour_plan,
@@ -168,15 +165,7 @@ def run(args):
         validate_plan,
     )
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("generate_national_data", units=args.units, applications=0, verbosity=0,
-                 stdout=io.StringIO())
-    generated = time.perf_counter() - started
-    units = list(ServiceUnit.objects.filter(code__startswith="GEN-", latitude__isnull=False,
-                                            longitude__isnull=False)
-                 .order_by("code").values_list("code", "latitude", "longitude", "name_th")
-                 [:args.units])
+    units, generated = generated_units(args.units, "code", "latitude", "longitude", "name_th")
     provinces = list(Province.objects.filter(latitude__isnull=False, longitude__isnull=False)
                      .order_by("code"))
     bases = choose_bases(provinces, units, args.teams)

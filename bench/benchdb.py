@@ -79,3 +79,25 @@ def floor_line(timings, database_times):
     return (f"floor (database time of the same requests): p50 {floor50:.1f}  p95 "
             f"{percentile(database_times, 0.95):.1f} ms; server time p50 is "
             f"{p50 / floor50 if floor50 else float('inf'):.1f}x the floor")
+
+
+def generated_units(count, *fields):
+    """Migrate the throwaway database, generate ``count`` units with the national generator
+    (registry only) and return ``(rows, seconds)``: ``fields`` of the generated units that
+    have coordinates, in code order, at most ``count`` of them."""
+    import io
+    import time
+
+    from django.core.management import call_command
+
+    from gecc.registry.models import ServiceUnit
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("generate_national_data", units=count, applications=0, verbosity=0,
+                 stdout=io.StringIO())
+    seconds = time.perf_counter() - started
+    rows = list(ServiceUnit.objects.filter(code__startswith="GEN-", latitude__isnull=False,
+                                           longitude__isnull=False)
+                .order_by("code").values_list(*fields)[:count])
+    return rows, seconds
