@@ -99,11 +99,6 @@ def round_obj():
     return make_round()
 
 
-@pytest.fixture
-def secretariat(make_user):
-    return make_user("secretariat")
-
-
 def assert_valid_plan(round_obj):
     """The invariants of a saved proposal."""
     accepted = set(Application.objects.filter(round=round_obj, state="accepted")

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from gecc.applications.models import Application
 from gecc.audit.models import AuditEntry
@@ -25,26 +24,12 @@ from gecc.registry.domain.units import set_unit_coordinators
 from gecc.registry.views.coordinators import remove_coordinator
 from tests.applications.factories import make_application, make_round
 from tests.committees.factories import (
-    BEFORE_VISITS,
-    Clock,
     SubCommitteeFactory,
     make_assessor,
 )
 from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    frozen = Clock(BEFORE_VISITS)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user("secretariat")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import timezone
 
 from gecc.accounts.enums import Role
 from gecc.accounts.models import User
@@ -15,25 +14,13 @@ from gecc.committees.interfaces.pool_export import export_pool
 from gecc.committees.interfaces.pool_import import POOL_COLUMNS, import_pool, parse_pool
 from gecc.committees.models import AssessorProfile
 from gecc.notifications.models import OutboxMessage
-from tests.committees.factories import BEFORE_VISITS, AssessorFactory, Clock
+from tests.committees.factories import AssessorFactory
 from tests.registry.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 HEADER = "email,full_name,affiliation_code,affiliation_text,home_province,expertise,phone," \
          "max_visits_per_day,unavailable_dates"
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    frozen = Clock(BEFORE_VISITS)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user("secretariat")
 
 
 @pytest.fixture

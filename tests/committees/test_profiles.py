@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from gecc.accounts.enums import Role
 from gecc.accounts.models import User
@@ -18,22 +17,10 @@ from gecc.committees.domain.profiles import (
 from gecc.committees.models import AssessorProfile
 from gecc.geography.models import Province
 from gecc.notifications.models import OutboxMessage
-from tests.committees.factories import BEFORE_VISITS, AssessorFactory, Clock
+from tests.committees.factories import AssessorFactory
 from tests.registry.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    frozen = Clock(BEFORE_VISITS)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user("secretariat")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from gecc.audit.models import AuditEntry
 from gecc.committees.domain.subcommittees import (
@@ -27,29 +26,15 @@ from gecc.notifications.models import OutboxMessage
 from gecc.rounds.models import Round
 from tests.applications.factories import make_application, make_round
 from tests.committees.factories import (
-    BEFORE_VISITS,
     DURING_VISITS,
     AssessorFactory,
-    Clock,
     SubCommitteeFactory,
     make_assessor,
     make_team,
 )
 from tests.registry.factories import ServiceUnitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    frozen = Clock(BEFORE_VISITS)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user("secretariat")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

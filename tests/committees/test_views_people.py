@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from gecc.audit.models import AuditEntry
 from gecc.committees.domain.conflicts import declare_conflict
@@ -18,16 +17,14 @@ from gecc.committees.models import AssessorProfile, Conflict, Membership, SubCom
 from gecc.registry.models import ServiceUnit
 from tests.applications.factories import make_application, make_round
 from tests.committees.factories import (
-    BEFORE_VISITS,
     AssessorFactory,
-    Clock,
     SubCommitteeFactory,
     make_assessor,
     make_team,
 )
 from tests.registry.factories import OrganizationFactory, ServiceUnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 ROLES = ("anonymous", "secretariat", "assessor", "coordinator", "steering")
 OK, DENIED, LOGIN, GONE, MOVED = 200, 403, "login", 404, "moved"
@@ -79,13 +76,6 @@ PAGES = {
 }
 CASES = [(name, role, expected[i]) for name, (_url, expected) in PAGES.items()
          for i, role in enumerate(ROLES)]
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    frozen = Clock(BEFORE_VISITS)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
 
 
 @pytest.fixture
