@@ -348,3 +348,18 @@ def test_override_needs_the_secretariat_and_a_reason(round_obj, team, secretaria
     with pytest.raises(ValidationError):
         override_conflict(conflict, secretariat, "อีกครั้ง")
     assert AuditEntry.objects.filter(action="conflict.overridden").count() == 1
+
+
+@pytest.mark.parametrize("conflicts", [1, 3])
+def test_forbidden_pairs_reads_three_queries_however_many_conflicts(
+        round_obj, team, conflicts, django_assert_num_queries):
+    for index in range(conflicts):
+        member = make_assessor()
+        seat(team, member)
+        unit = ServiceUnitFactory()
+        make_application(round_obj, unit)
+        declare_conflict(member, round_obj, unit=unit, reason=f"ญาติ {index}", actor=member)
+    with django_assert_num_queries(3):  # members, conflicts with what they name, applications
+        pairs = forbidden_pairs(round_obj)
+    assert len(pairs) == conflicts
+    assert all(list(teams) == [team.pk] for teams in pairs.values())

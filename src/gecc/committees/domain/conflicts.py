@@ -48,27 +48,6 @@ def conflict_for(user, application):
             .select_related("unit", "organization").first())
 
 
-def conflicted_application_ids(user, round_id=None) -> set[int]:
-    """Every application (of ``round_id``, or of any round) ``user`` is conflicted with."""
-    from gecc.applications.models import Application
-    from gecc.committees.models import Conflict
-
-    conflicts = Conflict.objects.in_force().filter(user=user)
-    if round_id is not None:
-        conflicts = conflicts.filter(round_id=round_id)
-    ids = set()
-    for round_pk, unit_id, org_id in conflicts.values_list("round_id", "unit_id",
-                                                           "organization_id"):
-        apps = Application.objects.filter(round_id=round_pk)
-        if unit_id:
-            apps = apps.filter(unit_id=unit_id)
-        else:
-            apps = apps.filter(Q(unit__organization_id=org_id)
-                               | Q(unit__organization__parent_id=org_id))
-        ids.update(apps.values_list("pk", flat=True))
-    return ids
-
-
 def forbidden_pairs(round_obj) -> dict[int, dict[int, str]]:
     """{application id: {sub-committee id: Thai reason}} for the round: a team is forbidden
     for an application when any of its members has a conflict in force with it. One query
@@ -82,7 +61,7 @@ def forbidden_pairs(round_obj) -> dict[int, dict[int, str]]:
         team_of[user_id] = team_id
     by_unit, by_org = {}, {}
     conflicts = (Conflict.objects.in_force().filter(round=round_obj, user_id__in=team_of)
-                 .select_related("user"))
+                 .select_related("user", "unit", "organization"))  # the reason names them
     for conflict in conflicts:
         entry = (team_of[conflict.user_id], conflict_reason(conflict))
         if conflict.unit_id:
