@@ -268,3 +268,19 @@ def test_a_confirmed_itinerary_counts_as_started(team):
     Itinerary.objects.create(subcommittee=team, state="confirmed")
     team = SubCommittee.objects.get(pk=team.pk)
     assert visits_started(team)
+
+
+def test_members_are_listed_chair_qualified_secretary_assistant(round_obj):
+    """Every list of a team (its page, e-mails, the itinerary and its PDF, calendars) reads
+    the members in the order a sub-committee is written, whatever order they were added."""
+    from gecc.committees.domain.subcommittees import with_members
+
+    team = SubCommitteeFactory(round=round_obj, number=7)
+    for position in (Position.ASSISTANT, Position.SECRETARY, Position.QUALIFIED,
+                     Position.CHAIR, Position.QUALIFIED):
+        Membership.objects.create(subcommittee=team, user=make_assessor(), position=position)
+    expected = [Position.CHAIR, Position.QUALIFIED, Position.QUALIFIED, Position.SECRETARY,
+                Position.ASSISTANT]
+    assert [m.position for m in team.members.all()] == expected
+    prefetched = with_members(SubCommittee.objects.filter(pk=team.pk)).get()
+    assert [m.position for m in prefetched.members.all()] == expected

@@ -6,7 +6,7 @@ own, which applications the team visits once the round's assignment is confirmed
 from django.urls import NoReverseMatch
 
 from gecc.applications.enums import ApplicationState
-from gecc.committees.models import Assignment, Membership
+from gecc.committees.models import MEMBER_ORDER, Assignment, Membership
 from gecc.notifications.domain import notify
 
 
@@ -21,7 +21,7 @@ def _notify_members(event, teams, actor, context_for):
     """One message per active member of ``teams`` (a member may be on one team a round)."""
     members = (Membership.objects.filter(subcommittee__in=teams)
                .select_related("user", "subcommittee")
-               .order_by("subcommittee__number", "position", "pk"))
+               .order_by("subcommittee__number", *MEMBER_ORDER))
     for member in members:
         if member.user.is_active and member.user.email:
             notify(event, recipients=[member.user.email], context=context_for(member),

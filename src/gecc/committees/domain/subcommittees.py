@@ -370,11 +370,11 @@ def with_members(queryset):
     queries."""
     from django.db.models import Prefetch
 
-    from gecc.committees.models import Membership
+    from gecc.committees.models import MEMBER_ORDER, Membership
 
     return queryset.select_related("round", "base_province").prefetch_related(
         Prefetch("members", queryset=Membership.objects.select_related(
-            "user", "user__assessor_profile").order_by("position", "pk")))
+            "user", "user__assessor_profile").order_by(*MEMBER_ORDER)))
 
 
 def _profile(user):

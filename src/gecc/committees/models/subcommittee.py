@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +75,13 @@ class SubCommittee(models.Model):
         return None
 
 
+# A sub-committee's members in the order its list is written: chair, qualified members,
+# member-secretary, assistant secretaries (the order of ``Position``), then as added.
+MEMBER_ORDER = (Case(*[When(position=position, then=Value(rank))
+                       for rank, position in enumerate(Position)],
+                     default=Value(len(Position))), "pk")
+
+
 class Membership(models.Model):
     """A person on a sub-committee, in one position. One sub-committee per round."""
 
@@ -91,7 +98,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("sub-committee member")
         verbose_name_plural = _("sub-committee members")
-        ordering = ["subcommittee", "position", "pk"]
+        ordering = ["subcommittee", *MEMBER_ORDER]
         constraints = [
             models.UniqueConstraint(fields=["round", "user"], name="membership_one_per_round"),
             models.UniqueConstraint(

@@ -32,7 +32,7 @@ from icalendar import Calendar, Event
 
 from gecc.visits.enums import ItineraryState
 
-from .places import member_label, sorted_members, unit_address, unit_contact
+from .places import member_label, unit_address, unit_contact
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SEQUENCE_EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
@@ -149,7 +149,7 @@ def _members_by_team(team_ids) -> dict:
     for membership in Membership.objects.filter(subcommittee_id__in=team_ids) \
             .select_related("user"):
         by_team.setdefault(membership.subcommittee_id, []).append(membership)
-    return {team: sorted_members(members) for team, members in by_team.items()}
+    return by_team  # each team's members in list order (Membership's ordering)
 
 
 def _to_bytes(calendar) -> bytes:

@@ -5,7 +5,6 @@ from django.utils import timezone, translation
 
 from gecc.committees.models import Membership
 
-from .places import sorted_members
 from .schedule import base_label, itinerary_schedule
 
 TEMPLATE = "visits/itinerary/document.html"
@@ -17,9 +16,9 @@ def itinerary_title(subcommittee) -> str:
 
 def itinerary_document_context(itinerary) -> dict:
     team = itinerary.subcommittee
-    members = sorted_members(Membership.objects.filter(subcommittee=team)
-                             .select_related("user", "user__assessor_profile",
-                                             "user__assessor_profile__affiliation"))
+    members = list(Membership.objects.filter(subcommittee=team)
+                   .select_related("user", "user__assessor_profile",
+                                   "user__assessor_profile__affiliation"))
     schedule = itinerary_schedule(itinerary, base_label(team))
     return {
         "itinerary": itinerary,

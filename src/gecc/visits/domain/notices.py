@@ -27,7 +27,7 @@ from gecc.committees.models import Membership, SubCommittee
 from gecc.notifications.domain import notify
 
 from .calendar import feed_url, visit_ics
-from .places import member_label, sorted_members
+from .places import member_label
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,7 @@ def signature(visit, team_id) -> str:
 
 
 def team_members(subcommittee) -> list:
-    return sorted_members(Membership.objects.filter(subcommittee=subcommittee)
-                          .select_related("user"))
+    return list(Membership.objects.filter(subcommittee=subcommittee).select_related("user"))
 
 
 def _member_recipients(memberships):

@@ -6,10 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gecc.committees.enums import Position
-
 BANGKOK_NAME = "กรุงเทพมหานคร"
-POSITION_ORDER = {position.value: index for index, position in enumerate(Position)}
 
 
 def to_minutes(value: datetime.time) -> int:
@@ -75,11 +72,6 @@ def unit_contact(application) -> str:
     phone = (application.contact_phone or "").strip() or (unit.phone or "").strip()
     return " ".join(part for part in (name, phone) if part)
 
-
-def sorted_members(memberships):
-    """Memberships in the order of a sub-committee's list: chair, qualified members,
-    member-secretary, assistant secretaries."""
-    return sorted(memberships, key=lambda m: (POSITION_ORDER.get(m.position, 99), m.pk))
 
 
 def member_label(membership) -> str:

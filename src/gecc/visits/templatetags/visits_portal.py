@@ -4,7 +4,7 @@
 from django import template
 
 from gecc.committees.models import Membership
-from gecc.visits.domain.places import member_label, sorted_members
+from gecc.visits.domain.places import member_label
 from gecc.visits.enums import ItineraryState
 from gecc.visits.models import Visit
 
@@ -25,7 +25,7 @@ def portal_visit(context, application):
                  .select_related("day", "itinerary__subcommittee").first())
     members = []
     if visit is not None:
-        members = [member_label(m) for m in sorted_members(
-            Membership.objects.filter(subcommittee_id=visit.itinerary.subcommittee_id)
-            .select_related("user"))]
+        members = [member_label(m) for m in
+                   Membership.objects.filter(subcommittee_id=visit.itinerary.subcommittee_id)
+                   .select_related("user")]
     return {"visit": visit, "members": members}

@@ -17,7 +17,6 @@ from gecc.visits.domain import (
     set_itinerary_parameters,
 )
 from gecc.visits.domain.documents import itinerary_filename, itinerary_pdf
-from gecc.visits.domain.places import sorted_members
 from gecc.visits.domain.schedule import base_label, itinerary_schedule
 from gecc.visits.enums import ItineraryState
 from gecc.visits.interfaces.forms import HotelForm, ParametersForm
@@ -49,8 +48,7 @@ def detail_context(request, itinerary, *, hotel_forms=None, parameters_form=None
     if can_manage:
         for day in schedule:
             day.hotel_form = (hotel_forms or {}).get(day.day.pk) or hotel_form(day.day)
-    members = sorted_members(Membership.objects.filter(subcommittee=team)
-                             .select_related("user"))
+    members = list(Membership.objects.filter(subcommittee=team).select_related("user"))
     return {
         "itinerary": itinerary, "team": team, "round": team.round, "members": members,
         "days": schedule, "dropped": dropped_visits(itinerary), "can_manage": can_manage,
@@ -132,8 +130,8 @@ class ItineraryConfirmView(ManageMixin, View):
         visits = list(itinerary.visits.filter(day__isnull=False)
                       .select_related("day", "application__unit")
                       .order_by("day__date", "order"))
-        members = sorted_members(Membership.objects.filter(subcommittee=itinerary.subcommittee)
-                                 .select_related("user"))
+        members = list(Membership.objects.filter(subcommittee=itinerary.subcommittee)
+                       .select_related("user"))
         return {"itinerary": itinerary, "team": itinerary.subcommittee, "visits": visits,
                 "members": members, "problems": problems}
 
