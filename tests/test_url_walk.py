@@ -32,6 +32,7 @@ from django.urls.exceptions import Resolver404
 from tests.conftest import sign_in
 from tests.scoping.url_params import fill
 from tests.scoping.world import build_world, freeze_clock
+from tests.scoring_walk import scoring_expectations
 
 ROLES = ("anonymous", "secretariat", "assessor", "conflicted", "coordinator", "steering")
 # "assessor": on team 1, which has the confirmed assignment of ``assigned``.
@@ -235,6 +236,8 @@ EXPECTED = {
     "visits:schedule.mine": MEMBERS,
     "visits:schedule.feed": PUBLIC,  # no session: the signed token names the member
 }
+# The scoring app's pages, one module per part: tests/scoring_walk/part_*.py.
+EXPECTED.update(scoring_expectations())
 
 
 # -- the walk --------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "gecc.evidence",
     "gecc.committees",
     "gecc.visits",
+    "gecc.scoring",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",
@@ -411,6 +412,18 @@ VISIT_ROAD_FACTOR = float(env("VISIT_ROAD_FACTOR", "1.3"))
 VISIT_SPEED_KMH = int(env("VISIT_SPEED_KMH", "60"))
 VISIT_LUNCH_MINUTES = int(env("VISIT_LUNCH_MINUTES", "60"))
 VISIT_SOLVER_SECONDS = float(env("VISIT_SOLVER_SECONDS", "5"))
+
+# On-site scoring (gecc.scoring): a member's item photo may be at most this many bytes
+# (10 MB; JPEG, PNG or WebP only); one sync batch may carry at most this many changes; an
+# item whose members' scores spread (max − min) more than this many points is flagged for
+# the team (a team sheet may set its own); calibration flags an assessor whose mean z-score
+# against co-members is beyond ±this, and a sub-committee whose mean level (basic = 1,
+# advanced = 2, excellence = 3) is this far from the national mean.
+SCORING_PHOTO_MAX_BYTES = int(env("SCORING_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+SCORING_SYNC_MAX_CHANGES = int(env("SCORING_SYNC_MAX_CHANGES", "1000"))
+SCORING_SPREAD_THRESHOLD = float(env("SCORING_SPREAD_THRESHOLD", "2"))
+CALIBRATION_Z_THRESHOLD = float(env("CALIBRATION_Z_THRESHOLD", "0.5"))
+CALIBRATION_LEVEL_THRESHOLD = float(env("CALIBRATION_LEVEL_THRESHOLD", "0.5"))
 
 # Office files (DOCX/XLSX are ZIP archives: evidence, registry and criteria imports) are
 # refused when their directory declares more than this many unpacked bytes (100 MB), or more

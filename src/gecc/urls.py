@@ -28,6 +28,7 @@ urlpatterns = [
     path("evidence/", include("gecc.evidence.urls")),
     path("staff/committees/", include("gecc.committees.urls")),
     path("staff/visits/", include("gecc.visits.urls")),
+    path("staff/scoring/", include("gecc.scoring.urls")),
     path("staff/outbox/", include("gecc.notifications.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),

@@ -117,6 +117,25 @@ URL_PARAMETERS = {
 }
 
 
+def _merge_scoring_parts():
+    """The scoring app's parts bring their own entries (``tests/scoring_walk/part_*.py``:
+    optional ``PK_OWNERS``, ``PARAMETERS``, ``URL_PARAMETERS`` dicts in the same form)."""
+    import importlib
+    import pkgutil
+
+    import tests.scoring_walk as parts
+
+    for info in pkgutil.iter_modules(parts.__path__):
+        if info.name.startswith("part_"):
+            module = importlib.import_module(f"{parts.__name__}.{info.name}")
+            PK_OWNERS.update(getattr(module, "PK_OWNERS", {}))
+            PARAMETERS.update(getattr(module, "PARAMETERS", {}))
+            URL_PARAMETERS.update(getattr(module, "URL_PARAMETERS", {}))
+
+
+_merge_scoring_parts()
+
+
 def pk_owner(name):
     matches = [prefix for prefix in PK_OWNERS if name.startswith(prefix)]
     if not matches:
