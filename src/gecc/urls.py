@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/committees/", include("gecc.committees.urls")),
     path("staff/visits/", include("gecc.visits.urls")),
     path("staff/scoring/", include("gecc.scoring.urls")),
+    path("field/", include("gecc.scoring.urls_field")),
     path("staff/outbox/", include("gecc.notifications.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),

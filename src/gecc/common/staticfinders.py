@@ -1,7 +1,9 @@
 """Serve assets that come from installed packages, never from a CDN or the repository.
 
 - ``fonts/sarabun/*.ttf`` from the ``fontpkg-sarabun`` Python package;
-- ``vendor/htmx/htmx.min.js`` from the ``htmx.org`` npm package (package.json).
+- ``vendor/htmx/htmx.min.js`` from the ``htmx.org`` npm package (package.json);
+- ``vendor/workbox-*/`` (the service worker's Workbox modules), ``vendor/dexie/`` (IndexedDB)
+  and ``vendor/chartjs/`` (charts) from their npm packages.
 """
 
 from pathlib import Path
@@ -12,11 +14,20 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
 
+# The Workbox packages the field app's service worker loads (package.json).
+WORKBOX_PACKAGES = ("workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies",
+                    "workbox-precaching", "workbox-expiration")
+
+
 def package_asset_roots():
     """Map a static URL prefix to the folder of an installed package that provides it."""
     return {
         "fonts/sarabun": Path(fontpkg_sarabun.ROOT) / "files",
         "vendor/htmx": Path(settings.NODE_MODULES_DIR) / "htmx.org" / "dist",
+        **{f"vendor/{name}": Path(settings.NODE_MODULES_DIR) / name / "build"
+           for name in WORKBOX_PACKAGES},
+        "vendor/dexie": Path(settings.NODE_MODULES_DIR) / "dexie" / "dist",
+        "vendor/chartjs": Path(settings.NODE_MODULES_DIR) / "chart.js" / "dist",
     }
 
 
