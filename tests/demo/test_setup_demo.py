@@ -20,8 +20,10 @@ def test_setup_demo_twice_creates_nothing_more(capsys):
     call_command("setup_demo")
     assert counts() == first
     users, units, _, editions, applications = first
-    # The four role logins and ten placeholder members of sub-committees 4, 5 and 6.
-    assert (users, units, editions, applications) == (14, 8, 1, 8)
+    # The four role logins, ten placeholder members of sub-committees 4, 5 and 6 of 2563 and
+    # two of the field round's sub-committee 1; the eight 2563 applications and the field
+    # round's three.
+    assert (users, units, editions, applications) == (16, 8, 1, 11)
     out = capsys.readouterr().out
     assert "secretariat@demo.gecc.local" in out
     assert "gecc-demo-2563" in out
