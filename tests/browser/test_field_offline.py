@@ -1,0 +1,306 @@
+"""The field app offline, in Chromium: download the visit pack, lose the network, score, attach
+a photo, reload with no network (the page and the values are still there), get the network
+back and sync; the same batch sent again writes nothing; two devices of one member keep both
+members' edits, and on one item the later device time wins with the earlier kept in history.
+
+Offline means ``context.set_offline(True)``. It was long reported not to reach a service
+worker's own fetches (microsoft/playwright#2311); with the Playwright and Chromium used here it
+does (``test_set_offline_reaches_the_service_worker``), and Playwright reports and routes a
+worker's requests (stable since 1.57), so ``Network.offline`` also aborts every request a
+worker makes, in case a later browser behaves as the old ones did.
+"""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from gecc.scoring.enums import HistoryReason
+from gecc.scoring.models import (
+    ItemPhoto,
+    ItemScore,
+    ItemScoreHistory,
+    PhotoBlob,
+    SyncBatch,
+    SyncChange,
+)
+from tests.scoring.factories_field import evidence, self_assess
+from tests.scoring.factories_sheets import scoring_world
+
+READY = "#field-app[data-ready=true][data-offline-ready=true]"
+SETTLED = "#field-app[data-pending-changes='0'][data-pending-photos='0'][data-syncing=false]"
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = scoring_world()
+    self_assess(world.application, "P1.1", score=3, explanation="มีที่จอดรถ 40 คัน")
+    evidence(world.application, "P1.1", name="ลานจอดรถ.png")
+    return world
+
+
+class Network:
+    """Cut a browser context off the server, service worker included, and back."""
+
+    def __init__(self, context):
+        self.context = context
+
+    @staticmethod
+    def _abort_worker_requests(route):
+        if route.request.service_worker is not None:
+            route.abort("internetdisconnected")
+        else:
+            route.fallback()
+
+    def offline(self):
+        self.context.set_offline(True)
+        self.context.route("**/*", self._abort_worker_requests)
+
+    def online(self):
+        self.context.unroute("**/*", self._abort_worker_requests)
+        self.context.set_offline(False)
+
+
+def png(colour=(30, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def open_field(page, sign_in, user):
+    sign_in(page, user)
+    page.goto("/field/")
+    page.wait_for_selector(READY)  # the service worker controls the page
+    return page
+
+
+def download_pack(page):
+    page.get_by_test_id("download-pack").click()
+    page.wait_for_selector("[data-testid=application-card]")
+    page.wait_for_selector(SETTLED)
+
+
+def item(page, ref):
+    return page.locator(f"article[data-ref='{ref}']")
+
+
+def choose(page, ref, label):
+    item(page, ref).locator("label.field-point", has_text=label).click()
+
+
+def wait_saved(page, changes):
+    page.wait_for_selector(f"#field-app[data-pending-changes='{changes}']")
+
+
+def stored_batch(page):
+    """The last batch this device stored and sent, read from its IndexedDB."""
+    return page.evaluate("""async () => {
+        const db = await new Dexie(document.querySelector('#field-app').dataset.dbName).open();
+        const batches = await db.table('batches').toArray();
+        db.close();
+        batches.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
+        return batches;
+    }""")
+
+
+def resend(page, batch):
+    """POST a stored batch again from the page, as the app would after a lost answer."""
+    return page.evaluate("""async (batch) => {
+        const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='));
+        const response = await fetch('/field/api/sync/', {method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json',
+                      'X-CSRFToken': decodeURIComponent(token.split('=')[1])},
+            body: JSON.stringify({batch_id: batch.batch_id, device_id: batch.device_id,
+                                  changes: batch.changes})});
+        return {status: response.status, body: await response.json()};
+    }""", batch)
+
+
+def test_score_offline_reload_offline_then_sync(world, tablet_page, sign_in):
+    page = open_field(tablet_page, sign_in, world.qualified[0])
+    download_pack(page)
+    card = page.get_by_test_id("application-card")
+    assert world.application.unit.name_th in card.inner_text()
+    assert "ให้คะแนนแล้ว 0 จาก 3 ข้อ" in card.inner_text()
+    page.get_by_role("link", name=world.application.unit.name_th).click()
+    page.wait_for_selector("article[data-ref='P1.1']")
+    # The evidence picture was kept for offline use.
+    assert page.evaluate("""async (url) => Boolean(await caches.match(url))""",
+                         page.locator("article[data-ref='P1.1'] .field-evidence img")
+                         .get_attribute("src"))
+
+    network = Network(page.context)
+    network.offline()
+    page.wait_for_selector("#field-app[data-online=false]")
+    assert page.get_by_test_id("network-state").inner_text().startswith("ไม่มีการเชื่อมต่อ")
+
+    choose(page, "P1.1", "3 · ดี")
+    item(page, "P1.1").get_by_test_id("note").fill("ลานจอดรถกว้าง มีที่จอดผู้พิการ")
+    item(page, "P1.1").get_by_test_id("note").blur()
+    choose(page, "P1.2", "ไม่เกี่ยวข้อง (N/A)")
+    item(page, "P1.1").get_by_test_id("photo").set_input_files(
+        files=[{"name": "ลานจอดรถ.png", "mimeType": "image/png", "buffer": png()}])
+    page.wait_for_selector("#field-app[data-pending-photos='1']")
+    page.wait_for_selector("article[data-ref='P1.1'] [data-testid=photos] img")
+    wait_saved(page, 3)  # the two items' scores and the photo
+    assert page.get_by_test_id("sync-badge").inner_text() == \
+        "การแก้ไข 3 รายการ และรูปถ่าย 1 รูป รอส่ง"
+    assert ItemScore.objects.count() == 0  # nothing left the device
+
+    page.reload()
+    page.wait_for_selector("#field-app[data-ready=true]")
+    page.wait_for_selector("article[data-ref='P1.1']")
+    assert item(page, "P1.1").get_by_role("radio", name="3 · ดี").is_checked()
+    assert item(page, "P1.1").get_by_test_id("note").input_value() == \
+        "ลานจอดรถกว้าง มีที่จอดผู้พิการ"
+    assert item(page, "P1.2").get_by_role("radio", name="ไม่เกี่ยวข้อง (N/A)").is_checked()
+    assert item(page, "P1.1").locator("[data-testid=photos] img").count() == 1
+    assert page.locator("article[data-ref='P1.1'] .field-evidence img").evaluate(
+        "(img) => img.complete && img.naturalWidth > 0")  # from the worker's cache
+    assert page.get_by_test_id("sheet-progress").inner_text() == "ให้คะแนนแล้ว 2 จาก 3 ข้อ"
+    assert ItemScore.objects.count() == 0
+
+    network.online()
+    page.wait_for_selector(SETTLED, timeout=20_000)
+    assert page.get_by_test_id("sync-badge").inner_text() == "ส่งครบแล้ว"
+
+    member = world.qualified[0]
+    scores = {row.item.ref: row for row in ItemScore.objects.filter(
+        sheet__assessor=member, sheet__application=world.application).select_related("item")}
+    assert set(scores) == {"P1.1", "P1.2"}
+    assert (scores["P1.1"].value, scores["P1.1"].note) == (3, "ลานจอดรถกว้าง มีที่จอดผู้พิการ")
+    assert (scores["P1.2"].value, scores["P1.2"].not_applicable) == (None, True)
+    device = page.locator("#field-app").get_attribute("data-device-id")
+    assert scores["P1.1"].device_id == device
+    [photo] = ItemPhoto.objects.filter(item_score=scores["P1.1"])
+    assert photo.blob.size == len(png())
+    assert PhotoBlob.objects.count() == 1
+    assert SyncBatch.objects.count() == 1
+    assert SyncChange.objects.count() == 3
+
+    # The same batch again, from the page: the stored answer, nothing written twice.
+    [batch] = stored_batch(page)
+    assert batch["state"] == "sent"
+    answer = resend(page, batch)
+    assert answer["status"] == 200
+    assert answer["body"]["replayed"] is True
+    assert answer["body"]["batch_id"] == batch["batch_id"]
+    assert (SyncBatch.objects.count(), SyncChange.objects.count(), ItemScore.objects.count(),
+            ItemPhoto.objects.count(), ItemScoreHistory.objects.count()) == (1, 3, 2, 1, 0)
+
+
+def test_set_offline_reaches_the_service_worker(world, page, sign_in):
+    """With this Playwright and Chromium, ``set_offline`` alone refuses the worker's own
+    fetches: the reload's network-first fetch of the shell fails, and the page comes from
+    the worker's cache."""
+    open_field(page, sign_in, world.qualified[0])
+    failed = []
+    page.context.on("requestfailed", lambda request: failed.append(
+        (request.url.removeprefix(page.url.split("/field/")[0]),
+         request.service_worker is not None, request.failure)))
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#field-app[data-ready=true][data-online=false]")
+    assert ("/field/", True, "net::ERR_INTERNET_DISCONNECTED") in failed
+    assert page.get_by_test_id("download-pack").is_disabled()
+
+
+def test_a_lost_answer_is_sent_again_with_the_same_batch_id(world, page, sign_in):
+    page = open_field(page, sign_in, world.qualified[0])
+    download_pack(page)
+    page.goto(f"/field/#application-{world.application.pk}")
+    page.wait_for_selector("article[data-ref='Q1.1']")
+    sent = []
+
+    def reach_server_then_lose_the_answer(route):
+        sent.append(route.request.post_data_json["batch_id"])
+        route.fetch()  # the server applies the batch ...
+        route.abort("connectionreset")  # ... and the answer never comes back
+
+    page.context.route("**/field/api/sync/", reach_server_then_lose_the_answer)
+    choose(page, "Q1.1", "2 · พอใช้")
+    wait_saved(page, 1)
+    page.get_by_test_id("sync-now").click()
+    page.wait_for_selector("[data-testid=field-message]:has-text('การส่งยังไม่เสร็จ')")
+    page.wait_for_selector("#field-app[data-syncing=false]")
+    assert len(sent) >= 1
+    assert SyncBatch.objects.count() == 1  # applied on the server
+    assert page.locator("#field-app").get_attribute("data-pending-changes") == "1"
+    [open_batch] = stored_batch(page)
+    assert open_batch["state"] == "open" and open_batch["batch_id"] == sent[0]
+
+    page.context.unroute("**/field/api/sync/", reach_server_then_lose_the_answer)
+    page.get_by_test_id("sync-now").click()
+    page.wait_for_selector(SETTLED)
+    [batch] = stored_batch(page)
+    assert (batch["batch_id"], batch["state"], batch["replayed"]) == (sent[0], "sent", True)
+    assert SyncBatch.objects.count() == 1
+    assert ItemScore.objects.get(item__ref="Q1.1").value == 2
+
+
+def test_two_devices_of_one_member(world, browser_page_factory, live_server, sign_in):
+    from tests.browser.conftest import TABLET
+
+    member = world.qualified[0]
+    tablet = open_field(browser_page_factory(viewport=TABLET, base_url=live_server.url),
+                        sign_in, member)
+    phone = open_field(browser_page_factory(viewport={"width": 390, "height": 844},
+                                            base_url=live_server.url, is_mobile=True,
+                                            has_touch=True), sign_in, member)
+    for page in (tablet, phone):
+        download_pack(page)
+        page.goto(f"/field/#application-{world.application.pk}")
+        page.wait_for_selector("article[data-ref='P1.1']")
+    assert tablet.locator("#field-app").get_attribute("data-device-id") != \
+        phone.locator("#field-app").get_attribute("data-device-id")
+
+    # The tablet, offline, scores P1.1 first; the phone scores P1.1 later, and P1.2, online.
+    network = Network(tablet.context)
+    network.offline()
+    choose(tablet, "P1.1", "1 · น้อย")
+    wait_saved(tablet, 1)
+    tablet.wait_for_timeout(50)  # the phone's device time is later
+    choose(phone, "P1.2", "1 · มี")
+    choose(phone, "P1.1", "4 · ดีมาก")
+    phone.get_by_test_id("sync-now").click()
+    phone.wait_for_selector(SETTLED)
+    assert ItemScore.objects.get(item__ref="P1.1").value == 4
+
+    network.online()  # the tablet's earlier edit arrives last
+    tablet.wait_for_selector(SETTLED, timeout=20_000)
+
+    scores = {row.item.ref: row for row in ItemScore.objects.select_related("item")}
+    assert (scores["P1.1"].value, scores["P1.2"].value) == (4, 1)  # both devices' items kept
+    [kept] = ItemScoreHistory.objects.filter(item_score=scores["P1.1"])
+    assert (kept.value, kept.reason) == (1, HistoryReason.SUPERSEDED)
+    assert kept.device_id == tablet.locator("#field-app").get_attribute("data-device-id")
+    # The tablet now shows the winning value and says the earlier one is kept.
+    assert item(tablet, "P1.1").get_by_role("radio", name="4 · ดีมาก").is_checked()
+    status = item(tablet, "P1.1").get_by_test_id("item-status").inner_text()
+    assert re.search(r"แก้ไขอีก 1 ครั้ง: ใช้ค่าที่แก้ไขล่าสุด", status)
+
+
+def test_submit_my_sheet_with_a_confirmation(world, page, sign_in):
+    page = open_field(page, sign_in, world.qualified[0])
+    download_pack(page)
+    page.goto(f"/field/#application-{world.application.pk}")
+    page.wait_for_selector("article[data-ref='P1.1']")
+    choose(page, "P1.1", "2 · พอใช้")
+    choose(page, "P1.2", "1 · มี")
+    page.get_by_test_id("submit-open").click()
+    page.get_by_test_id("submit-yes").click()
+    # One item is left: the server says which, in Thai; nothing is locked.
+    page.wait_for_selector("[data-testid=submit-message]:has-text('Q1.1')")
+    assert page.get_by_test_id("sheet-state").inner_text() == "กำลังให้คะแนน"
+
+    choose(page, "Q1.1", "3 · ดี")
+    page.get_by_test_id("submit-open").click()
+    assert page.get_by_test_id("submit-confirm").is_visible()
+    page.get_by_test_id("submit-yes").click()
+    page.wait_for_selector("[data-testid=sheet-state]:has-text('ส่งแล้ว')")
+    assert item(page, "P1.1").get_by_role("radio", name="3 · ดี").is_disabled()
+    from gecc.scoring.models import ScoreSheet
+
+    assert ScoreSheet.objects.get(assessor=world.qualified[0]).state == "submitted"
