@@ -7,11 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from gecc.applications.domain.round_checks import (
-            every_application_decided,
-            site_visit_results_pending,
-        )
+        from gecc.applications.domain.round_checks import every_application_decided
         from gecc.rounds.domain.rounds import register_phase_check
 
         register_phase_check(every_application_decided)
-        register_phase_check(site_visit_results_pending)

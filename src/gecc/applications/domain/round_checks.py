@@ -1,5 +1,7 @@
 """What the applications ask of a round before it may move on (registered with
-``gecc.rounds.domain.register_phase_check`` when the app is ready)."""
+``gecc.rounds.domain.register_phase_check`` when the app is ready). Leaving the site visits
+is checked by the scoring app (every accepted application's team sheet locked:
+``gecc.scoring.domain.consolidation.team_sheets_locked``)."""
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -7,7 +9,6 @@ from django.utils.translation import ngettext
 
 from gecc.applications.enums import UNDECIDED_STATES, ApplicationState
 from gecc.applications.models import Application
-from gecc.rounds.domain.rounds import PhaseWarning
 from gecc.rounds.enums import RoundPhase
 
 
@@ -31,24 +32,3 @@ def every_application_decided(round_obj, new_phase) -> list[str]:
         total) % {"count": total, "states": parts}
         + " " + _("A returned application whose deadline has passed can be rejected.")]
 
-
-def site_visit_results_pending(round_obj, new_phase) -> list[str]:
-    """Leaving the site visits (for the decision) with applications accepted for a visit:
-    the visits and their scoring are not built yet, so no result of those visits is in the
-    system. Until they are, this warns, naming how many, and the person moving the round on
-    must acknowledge it (``PhaseWarning``); once scoring exists it becomes a blocking check
-    ("a round cannot move to decision while visits are unscored")."""
-    if new_phase != RoundPhase.DECISION:
-        return []
-    accepted = Application.objects.filter(round=round_obj,
-                                          state=ApplicationState.ACCEPTED).count()
-    if not accepted:
-        return []
-    return [PhaseWarning(ngettext(
-        "%(count)s application accepted for site visits has no visit results yet; the "
-        "site-visit and scoring features are not built yet, so the system cannot check the "
-        "visits. Move on only if the visits were done and their results are kept elsewhere.",
-        "%(count)s applications accepted for site visits have no visit results yet; the "
-        "site-visit and scoring features are not built yet, so the system cannot check the "
-        "visits. Move on only if the visits were done and their results are kept elsewhere.",
-        accepted) % {"count": accepted})]

@@ -171,8 +171,8 @@ PHASE_CHECKS = []
 class PhaseWarning(str):
     """A reason that holds the round only until the person moving it says they have read it
     (``advance_phase(..., acknowledged=True)``): something is still pending that the system
-    cannot yet track (the site-visit results, until scoring exists). A plain ``str`` reason
-    always holds the round."""
+    cannot track. No app registers one today (the site-visit results became a blocking
+    check of the scoring app). A plain ``str`` reason always holds the round."""
 
 
 def register_phase_check(check):
