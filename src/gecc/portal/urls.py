@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gecc.portal import views
+from gecc.portal.views import feedback as feedback_views
 
 app_name = "portal"
 
@@ -20,6 +21,10 @@ urlpatterns = [
          views.ApplicationReceiptView.as_view(), name="application.receipt"),
     path("applications/<int:pk>/withdraw/", views.ApplicationWithdrawView.as_view(),
          name="application.withdraw"),
+    path("applications/<int:pk>/feedback/", feedback_views.ApplicationFeedbackView.as_view(),
+         name="application.feedback"),
+    path("applications/<int:pk>/feedback/pdf/",
+         feedback_views.ApplicationFeedbackPdfView.as_view(), name="application.feedback_pdf"),
     path("answers/<int:pk>/", views.AnswerDetailView.as_view(), name="answer.detail"),
     path("answers/<int:pk>/save/", views.AnswerSaveView.as_view(), name="answer.save"),
     path("answers/<int:pk>/confirm/", views.AnswerConfirmView.as_view(),
