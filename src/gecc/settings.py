@@ -424,6 +424,9 @@ SCORING_SYNC_MAX_CHANGES = int(env("SCORING_SYNC_MAX_CHANGES", "1000"))
 SCORING_SPREAD_THRESHOLD = float(env("SCORING_SPREAD_THRESHOLD", "2"))
 CALIBRATION_Z_THRESHOLD = float(env("CALIBRATION_Z_THRESHOLD", "0.5"))
 CALIBRATION_LEVEL_THRESHOLD = float(env("CALIBRATION_LEVEL_THRESHOLD", "0.5"))
+# The feedback report a unit reads shows the team's consensus score of each item only when
+# this is on (staff pages can show them with ?scores=1); off, it shows percentages.
+SCORING_FEEDBACK_ITEM_SCORES = env_bool("SCORING_FEEDBACK_ITEM_SCORES", False)
 
 # Office files (DOCX/XLSX are ZIP archives: evidence, registry and criteria imports) are
 # refused when their directory declares more than this many unpacked bytes (100 MB), or more

@@ -50,6 +50,7 @@ def export_like(name, route):
 # Patterns that look like exports but never answer with CSV, and why.
 NOT_CSV = {
     "criteria:version.export": "a criteria edition as XLSX only (route ends in .xlsx)",
+    "scoring:calibration.export": "a round's calibration as XLSX only (route ends in .xlsx)",
 }
 
 
@@ -151,6 +152,21 @@ CSV_EXPORTS.update({"committees:assessor.export": assessor_pool_export,
                     "committees:conflict.export": conflict_export,
                     "committees:assignment.export": assignment_export})
 # Endpoints whose file holds data (a template holds only its header).
+
+
+def team_sheet_export(user):
+    """The round's team sheets, with a hostile unit name."""
+    from gecc.registry.models import ServiceUnit
+    from tests.scoring.factories_sheets import scoring_world
+
+    world = scoring_world()
+    ServiceUnit.objects.filter(pk=world.application.unit_id).update(name_th=HOSTILE[0])
+    return reverse("scoring:team.export", args=[world.round.pk]), {}
+
+
+CSV_EXPORTS["scoring:team.export"] = team_sheet_export
+
+
 WITH_DATA = set(CSV_EXPORTS) - {"registry:import.template"}
 
 

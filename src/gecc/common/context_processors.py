@@ -18,6 +18,7 @@ NAVIGATION = (
     (_("Sub-committees"), "committees:subcommittee.index", {Role.SECRETARIAT}),
     (_("Visit itineraries"), "visits:itinerary.list", {Role.SECRETARIAT}),
     (_("My visit schedule"), "visits:schedule.mine", {Role.ASSESSOR}),
+    (_("Field scoring"), "field:app", {Role.ASSESSOR}),
     (_("My conflicts of interest"), "committees:conflict.mine", {Role.ASSESSOR}),
     (_("Registry"), "registry:unit.list", STAFF),
     (_("Criteria"), "criteria:version.list", STAFF),

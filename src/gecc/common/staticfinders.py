@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-
 # The Workbox packages the field app's service worker loads (package.json).
 WORKBOX_PACKAGES = ("workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies",
                     "workbox-precaching", "workbox-expiration")
