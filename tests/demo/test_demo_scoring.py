@@ -30,6 +30,8 @@ def check_team_5_scored_and_consolidated_the_eight_lamphun_units(demo):
     # At least one unit at each level, as the scores give them.
     assert set(demo.values_list("result_level", flat=True)) == {"basic", "advanced",
                                                                  "excellence"}
+    # Every team sheet locked, the round went on to the steering committee's decision.
+    assert demo.first().application.round.phase == "decision"
     for team_sheet in demo:
         assert compare_stored(team_sheet)["matches"], team_sheet
         assert team_sheet.result_level == team_sheet.application.target_level

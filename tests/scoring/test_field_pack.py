@@ -190,6 +190,20 @@ def test_applications_come_in_visit_order(world, client):
     assert entries[3]["visit"] is None
 
 
+def test_submitted_sheets_come_after_the_ones_still_to_score(world, client):
+    member = world.qualified[0]
+    later = add_application(world)
+    place_visits(world.team, [(world.application, datetime.date(2026, 6, 2), "09:00", 1),
+                              (later, datetime.date(2026, 6, 3), "09:00", 2)])
+    send(member, *(score(world.application, ref, 1) for ref in world.refs))
+    submit_sheet(sheet_for(member, world.application), member)
+
+    entries = pack_of(client, member)["applications"]
+
+    assert [(entry["id"], entry["sheet"]["state"]) for entry in entries] == [
+        (later.pk, "draft"), (world.application.pk, "submitted")]
+
+
 def test_a_draft_itinerary_gives_no_visit_time(world, client):
     place_visits(world.team, [(world.application, datetime.date(2026, 6, 2), "09:00", 1)],
                  state=ItineraryState.DRAFT)

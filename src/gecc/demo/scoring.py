@@ -5,6 +5,9 @@ the visit and the member submits the sheet; the chair then records the team's co
 findings, and locks each team sheet, which stores the proposed result computed by the
 criteria engine. The numbers come from :mod:`gecc.demo.scoring_data`.
 
+Once every team sheet is locked the round moves on to the steering committee's decision
+(the scoring app's phase check allows it only then).
+
 Idempotent: a round whose team 5 already has team sheets is left as it is.
 """
 
@@ -16,6 +19,8 @@ from django.utils import timezone
 
 from gecc.criteria.models import Node
 from gecc.demo.scoring_data import demo_scores
+from gecc.rounds.domain import advance_phase
+from gecc.rounds.enums import RoundPhase
 from gecc.scoring.domain.consolidation import (
     lock_team_sheet,
     record_consensus,
@@ -91,3 +96,10 @@ def load_lamphun_2563_scores(team, actor=None) -> int:
         lock_team_sheet(team_sheet, chair.user)
         locked += 1
     return locked
+
+
+def close_site_visits(round_obj, actor):
+    """Move the round from its site visits to the decision (nothing when it has moved)."""
+    if round_obj.phase == RoundPhase.SITE_VISITS:
+        advance_phase(round_obj, actor)
+    return round_obj

@@ -3,8 +3,9 @@ not reach (``field:api.pack``), as JSON-ready data.
 
 For each application the member may score now (``sheets.scoring_refusals``: a scoring member
 of its confirmed sub-committee, no conflict of interest in force, the round in its site
-visits, the application accepted), in visit order (confirmed itinerary: day, start time,
-stop number; applications without a placed visit last, by unit name):
+visits, the application accepted), the sheets still to score first and the submitted ones
+after, each group in visit order (confirmed itinerary: day, start time, stop number;
+applications without a placed visit last, by unit name):
 
 - the unit and the visit (date, times, stop number) when a confirmed itinerary places it;
 - the criteria items that apply to the unit (``sheets.applicable_items``) with their
@@ -29,6 +30,7 @@ from gecc.criteria.models import Node
 from gecc.evidence.enums import EvidenceKind
 from gecc.evidence.models import EvidenceFile
 from gecc.scoring.domain.sheets import applicable_items, scoring_refusals, sheet_snapshots
+from gecc.scoring.enums import SheetState
 from gecc.scoring.models import ScoreSheet
 from gecc.visits.enums import ItineraryState
 from gecc.visits.models import Visit
@@ -140,10 +142,13 @@ def _visit(visit) -> dict | None:
 
 
 def _visit_order(entry):
+    """Sheets still to score first, then the submitted ones; each group in visit order
+    (day, start, stop number), applications without a visit last."""
+    done = entry["sheet"].get("state") == SheetState.SUBMITTED
     visit = entry["visit"]
     if visit is None:
-        return (1, "", "", 0, entry["unit"]["name"])
-    return (0, visit["date"], visit["start"] or "", visit["number"] or 0,
+        return (done, 1, "", "", 0, entry["unit"]["name"])
+    return (done, 0, visit["date"], visit["start"] or "", visit["number"] or 0,
             entry["unit"]["name"])
 
 

@@ -9,7 +9,7 @@ from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_acc
 from gecc.demo.evidence import attach_demo_evidence
 from gecc.demo.field import ensure_field_demo_round
 from gecc.demo.rounds import ensure_open_demo_round
-from gecc.demo.scoring import load_lamphun_2563_scores
+from gecc.demo.scoring import close_site_visits, load_lamphun_2563_scores
 from gecc.demo.visits import load_lamphun_2563_visits
 from gecc.registry.demo import load_lamphun_demo
 
@@ -28,10 +28,12 @@ class Command(BaseCommand):
             demo_round = load_lamphun_2563_round(before_submit=attach_demo_evidence)
             team = load_lamphun_2563_visits(demo_round, users[0][0])
             load_lamphun_2563_scores(team)
+            close_site_visits(demo_round, users[0][0])
             field_round = ensure_field_demo_round(before_submit=attach_demo_evidence)
         self.stdout.write(f"Round: {demo_round} with the eight Lamphun applications")
         self.stdout.write(f"  {team}: visits on 8–9 June 2563, itinerary confirmed, every unit "
-                          "scored by the members and consolidated (proposed results)")
+                          "scored by the members and consolidated (proposed results); the "
+                          "round now awaits the steering committee's decision")
         self.stdout.write(f"Round: {field_round} in its site visits: the demo member scores "
                           "three Lamphun units in the field app (/field/)")
         open_round = ensure_open_demo_round()
