@@ -300,6 +300,31 @@ def test_propose_round_from_the_list(client, world):
     assert client.post(url("team.propose", world.round.pk)).status_code == 403
 
 
+def test_a_provisional_result_is_hidden_from_a_member_who_has_not_submitted(client, world):
+    """With one member's sheet submitted, the provisional result is that member's scores:
+    the chair, who has not submitted yet, must not read it on the list or in the CSV."""
+    from gecc.scoring.models import ScoreSheet
+
+    member = world.qualified[0]
+    sheet(world, member, {"P1.1": 4, "P1.2": 1, "Q1.1": 4})
+    c.team_sheet_for(world.application)
+    c.propose_round(world.round, world.secretariat)
+    percent = TeamSheet.objects.get(application=world.application).result_percent
+    shown = f"{percent:g}"
+    assert percent is not None
+
+    html = page(client, world.chair, url("team.list", world.round.pk)).content.decode()
+    assert 'data-testid="team-row"' in html and shown not in html
+    text = client.get(url("team.export", world.round.pk)).content.decode("utf-8-sig")
+    assert shown not in text.splitlines()[1]
+    client.logout()
+    for viewer in (member, world.secretariat):  # submitted their own / the secretariat
+        html = page(client, viewer, url("team.list", world.round.pk)).content.decode()
+        assert shown in html, viewer
+        client.logout()
+    assert ScoreSheet.objects.filter(application=world.application).count() == 1
+
+
 def test_the_csv_escapes_formula_cells(client, world):
     """What ``tests/common/test_csv_exports.py`` checks for every export (this one is to be
     added to its table): a unit name that starts like a formula is written escaped."""

@@ -130,11 +130,14 @@ def team_rows(user, round_obj):
     recorded = (ConsensusScore.objects.filter(team_sheet__application_id=OuterRef("pk"))
                 .filter(Q(value__isnull=False) | Q(not_applicable=True))
                 .order_by().values("team_sheet_id").annotate(n=Count("pk")).values("n"))
+    own_submitted = ScoreSheet.objects.filter(application_id=OuterRef("pk"), assessor_id=user.pk,
+                                              state=SheetState.SUBMITTED)
     return (Application.objects.visible_to(user)
             .filter(round=round_obj, state=ApplicationState.ACCEPTED,
                     assignment__state=AssignmentState.CONFIRMED)
             .select_related("unit", "assignment__subcommittee", "team_sheet")
-            .annotate(scorer_count=Coalesce(Subquery(scorers, output_field=IntegerField()),
+            .annotate(own_submitted=Exists(own_submitted),
+                      scorer_count=Coalesce(Subquery(scorers, output_field=IntegerField()),
                                             Value(0)),
                       submitted_count=Coalesce(Subquery(submitted,
                                                         output_field=IntegerField()), Value(0)),
@@ -176,10 +179,15 @@ def item_counts(round_obj) -> dict:
     return Counts()
 
 
-def decorate(rows, counts, levels=None):
+def decorate(rows, counts, levels=None, *, reveal_all=False):
     """Each row's team sheet, applicable item count and team; with ``levels`` (``{level
     code: name}``, read once for the round's edition) the proposed level's name and score
-    in words too."""
+    in words too.
+
+    Independence: a provisional result (an open sheet's, from the members' medians) can give
+    away a co-member's scores, so it is shown only to the secretariat (``reveal_all``) and to
+    a member who has submitted their own sheet for that application; ``result_shown`` says
+    which. A locked sheet's result is everyone's on the team (every scorer submitted)."""
     levels = levels or {}
     for application in rows:
         application.sheet = getattr(application, "team_sheet", None) \
@@ -187,6 +195,10 @@ def decorate(rows, counts, levels=None):
         application.item_count = counts[application.unit.unit_type]
         application.team = application.assignment.subcommittee
         sheet = application.sheet
+        application.result_shown = bool(sheet) and (
+            reveal_all or sheet.is_locked or getattr(application, "own_submitted", False))
+        if not application.result_shown:
+            sheet = None
         level = sheet.result_level if sheet else ""
         application.level_name = levels.get(level) or level or ""
         application.percent_text = percent_text(sheet.result_percent) \
@@ -217,7 +229,8 @@ class TeamListView(StaffMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = decorate(list(context["applications"]), item_counts(self.round),
-                        level_names(self.round.edition))
+                        level_names(self.round.edition),
+                        reveal_all=is_secretariat(self.request.user))
         context.update({"applications": rows, "round": self.round,
                         "filter_form": self.filter_form,
                         "is_secretariat": is_secretariat(self.request.user)})
@@ -235,17 +248,19 @@ class TeamExportView(StaffMixin, View):
     def get(self, request, round_pk):
         round_obj = get_object_or_404(Round.objects.visible_to(request.user), pk=round_pk)
         _form, queryset = filtered_rows(request, round_obj)
-        rows = decorate(list(queryset), item_counts(round_obj))
+        rows = decorate(list(queryset), item_counts(round_obj),
+                        reveal_all=is_secretariat(request.user))
         log_export("scoring.teams_exported", request, obj=round_obj,
                    data={"format": "csv", "rows": len(rows)})
 
         def line(a):
             sheet = a.sheet
+            shown = sheet if a.result_shown else None
             return [a.team.display_name, a.unit.code, a.unit.name_th, a.submitted_count,
                     a.scorer_count, a.consensus_count, a.item_count,
-                    sheet.state if sheet else "", sheet.result_level if sheet else "",
-                    sheet.result_percent if sheet and sheet.result_percent is not None else "",
-                    (sheet.result or {}).get("basis", "") if sheet else ""]
+                    sheet.state if sheet else "", shown.result_level if shown else "",
+                    shown.result_percent if shown and shown.result_percent is not None else "",
+                    (shown.result or {}).get("basis", "") if shown else ""]
 
         name = f"team-sheets-{round_obj.year}-{format_be_stamp(timezone.localdate())}.csv"
         return csv_response(name, EXPORT_HEADER, [line(a) for a in rows])
