@@ -304,3 +304,133 @@ def test_submit_my_sheet_with_a_confirmation(world, page, sign_in):
     from gecc.scoring.models import ScoreSheet
 
     assert ScoreSheet.objects.get(assessor=world.qualified[0]).state == "submitted"
+
+
+def gif() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="GIF")
+    return buffer.getvalue()
+
+
+def open_sheet(page, sign_in, user, application):
+    open_field(page, sign_in, user)
+    download_pack(page)
+    page.goto(f"/field/#application-{application.pk}")
+    page.wait_for_selector("article[data-ref='P1.1']")
+    return page
+
+
+def test_a_refused_photo_is_explained_and_the_next_one_still_works(world, page, sign_in,
+                                                                   settings):
+    settings.SCORING_PHOTO_MAX_BYTES = 4096  # the shell reads it when it is rendered
+    page = open_sheet(page, sign_in, world.qualified[0], world.application)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    photo = item(page, "P1.1").get_by_test_id("photo")
+    problem = item(page, "P1.1").get_by_test_id("item-problem")
+
+    photo.set_input_files(files=[{"name": "ภาพเคลื่อนไหว.gif", "mimeType": "image/gif",
+                                  "buffer": gif()}])
+    page.wait_for_selector("article[data-ref='P1.1'] [data-testid=item-problem]:visible")
+    assert problem.inner_text() == "แนบได้เฉพาะรูปภาพ JPEG, PNG หรือ WebP"
+    photo.set_input_files(files=[{"name": "ใหญ่เกิน.jpg", "mimeType": "image/jpeg",
+                                  "buffer": b"\xff\xd8\xff" + b"0" * 5000}])
+    page.wait_for_function("""() => document.querySelector(
+        "article[data-ref='P1.1'] [data-testid=item-problem]").textContent.includes('ใหญ่')""")
+    assert problem.inner_text() == "รูปภาพนี้มีขนาดใหญ่เกินกว่าจะแนบได้"
+    assert page.locator("#field-app").get_attribute("data-pending-photos") == "0"
+    assert page.locator("#field-app").get_attribute("data-pending-changes") == "0"
+    assert item(page, "P1.1").locator("[data-testid=photos] img").count() == 0
+
+    photo.set_input_files(files=[{"name": "ลานจอดรถ.png", "mimeType": "image/png",
+                                  "buffer": png()}])
+    page.wait_for_selector("article[data-ref='P1.1'] [data-testid=photos] img")
+    page.wait_for_selector(SETTLED)
+    assert problem.is_hidden()
+    assert ItemPhoto.objects.filter(item_score__item__ref="P1.1").count() == 1
+    assert errors == []
+
+
+def test_after_signing_out_the_next_member_does_not_open_the_kept_sheets(world, page, sign_in):
+    first, second = world.qualified[0], world.chair
+    page = open_sheet(page, sign_in, first, world.application)
+    refuse = lambda route: route.abort("connectionrefused")  # noqa: E731
+    page.context.route("**/field/api/sync/", refuse)
+    choose(page, "P1.1", "3 · ดี")  # kept on the device: the server cannot take it now
+    wait_saved(page, 1)
+    page.get_by_role("button", name="ออกจากระบบ").click()
+    page.wait_for_url("**/")
+    page.context.unroute("**/field/api/sync/", refuse)
+
+    sign_in(page, second)  # the next member signs in on the same tablet and goes offline
+    network = Network(page.context)
+    network.offline()
+    page.goto("/field/")
+    page.wait_for_selector("#field-app[data-ready=true]")
+    assert page.get_by_test_id("application-card").count() == 0
+    assert world.application.unit.name_th not in page.locator("main").inner_text()
+    assert page.locator("#field-app").get_attribute("data-signed-out") == "true"
+    assert page.get_by_test_id("field-message").inner_text() == (
+        "อุปกรณ์นี้ออกจากระบบแล้ว หรือมีสมาชิกคนอื่นเข้าสู่ระบบ "
+        "กรุณาเข้าสู่ระบบอีกครั้งขณะเชื่อมต่อเครือข่าย เพื่อเปิดแบบให้คะแนนของคุณ")
+    assert page.get_by_test_id("download-pack").is_hidden()
+
+    # The first member's unsent change stayed on the device and goes when they are back.
+    network.online()
+    sign_in(page, first)
+    page.goto("/field/")
+    page.wait_for_selector("#field-app[data-signed-out=false]")
+    page.wait_for_selector(SETTLED, timeout=20_000)
+    score = ItemScore.objects.get(item__ref="P1.1")
+    assert (score.sheet.assessor, score.value) == (first, 3)
+
+
+def test_a_photo_the_server_fails_on_does_not_hold_back_the_scores(world, page, sign_in):
+    page = open_sheet(page, sign_in, world.qualified[0], world.application)
+    photos_api = re.compile(r".*/field/api/photos/.*")
+    failing = lambda route: route.fulfill(status=500, body="error")  # noqa: E731
+    page.context.route(photos_api, failing)
+    item(page, "P1.1").get_by_test_id("photo").set_input_files(
+        files=[{"name": "ลานจอดรถ.png", "mimeType": "image/png", "buffer": png()}])
+    choose(page, "P1.1", "3 · ดี")
+    choose(page, "P1.2", "1 · มี")
+    page.get_by_test_id("sync-now").click()
+    # The scores went; the photo (and its photo_add) waits, with the reason shown.
+    page.wait_for_selector("#field-app[data-pending-changes='1'][data-syncing=false]")
+    scores = {row.item.ref: row.value for row in ItemScore.objects.select_related("item")}
+    assert scores == {"P1.1": 3, "P1.2": 1}
+    assert ItemPhoto.objects.count() == 0
+    assert page.locator("#field-app").get_attribute("data-failed-photos") == "1"
+    assert page.get_by_test_id("sync-badge").inner_text() == (
+        "การแก้ไข 1 รายการ และรูปถ่าย 1 รูป รอส่ง "
+        "(ส่งรูปถ่ายไม่สำเร็จ 1 รูป จะลองส่งอีกครั้ง)")
+    assert "ส่งรูปถ่ายนี้ไม่สำเร็จ จะลองส่งอีกครั้ง" in \
+        item(page, "P1.1").get_by_test_id("photos").inner_text()
+
+    page.context.unroute(photos_api, failing)
+    page.get_by_test_id("sync-now").click()
+    page.wait_for_selector(SETTLED)
+    assert ItemPhoto.objects.count() == 1
+    assert page.locator("#field-app").get_attribute("data-failed-photos") == "0"
+    assert "ไม่สำเร็จ" not in item(page, "P1.1").get_by_test_id("photos").inner_text()
+
+
+def test_two_tabs_never_send_one_change_twice(world, page, sign_in):
+    page = open_sheet(page, sign_in, world.qualified[0], world.application)
+    network = Network(page.context)
+    network.offline()
+    choose(page, "P1.1", "3 · ดี")
+    choose(page, "P1.2", "1 · มี")
+    choose(page, "Q1.1", "2 · พอใช้")
+    wait_saved(page, 3)
+    other = page.context.new_page()
+    other.goto("/field/")
+    other.wait_for_selector("#field-app[data-ready=true][data-pending-changes='3']")
+
+    network.online()  # both tabs start sending at once
+    for tab in (page, other):
+        tab.wait_for_selector(SETTLED, timeout=20_000)
+    sent = [change["change_id"] for batch in stored_batch(page) for change in batch["changes"]]
+    assert len(sent) == 3 and len(set(sent)) == 3  # each change in one stored batch only
+    assert SyncChange.objects.count() == 3
+    assert set(SyncChange.objects.values_list("outcome", flat=True)) == {"applied"}

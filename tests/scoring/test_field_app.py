@@ -173,3 +173,31 @@ def test_icons_are_the_sizes_they_say(client):
     for size in (192, 512):
         with Image.open(finders.find(f"scoring/field/icon-{size}.png")) as image:
             assert image.size == (size, size)
+
+
+# -- a shared tablet: signing out --------------------------------------------------------------
+
+def test_the_shell_marks_the_device_with_the_member_who_opened_it(client, settings):
+    from gecc.accounts.views.login import DEVICE_MEMBER_COOKIE
+
+    member = sign_in(client, UserFactory(roles=["assessor"]))
+    mark = client.get("/field/").cookies[DEVICE_MEMBER_COOKIE]
+    assert mark.value == str(member.pk)
+    assert config_of(client.get("/field/"))["member_cookie"] == DEVICE_MEMBER_COOKIE
+    # Read by the kept shell offline (so not HttpOnly), on every path, for a long time.
+    assert (mark["path"], mark["httponly"], mark["samesite"]) == ("/", "", "Lax")
+    assert mark["max-age"] == settings.CSRF_COOKIE_AGE
+
+
+def test_signing_out_clears_the_cache_and_the_device_mark(client):
+    from gecc.accounts.views.login import DEVICE_MEMBER_COOKIE
+
+    sign_in(client, UserFactory(roles=["assessor"]))
+    client.get("/field/")
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    # "cache", not "storage": changes not sent yet stay in the device's database.
+    assert response["Clear-Site-Data"] == '"cache"'
+    mark = response.cookies[DEVICE_MEMBER_COOKIE]
+    assert (mark.value, mark["max-age"], mark["path"]) == ("", 0, "/")
+    assert DEVICE_MEMBER_COOKIE not in client.cookies or client.cookies[DEVICE_MEMBER_COOKIE].value == ""

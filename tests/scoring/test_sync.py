@@ -269,12 +269,15 @@ def test_photo_add_attaches_to_an_empty_item_once_and_remove_takes_it_off(world,
                                                                           member):
     sha = uploaded_photo(member)
     body = post(client, batch(photo_change(world.application, "P1.1", sha, minute=1,
-                                           caption="ป้ายทางเข้า"))).json()
+                                           caption="ป้ายทางเข้า",
+                                           change_id=uuid.UUID(int=1)))).json()
     assert body["results"][0]["outcome"] == "applied"
     assert body["sheets"][str(world.application.pk)]["items"]["P1.1"] == {
         "value": None, "not_applicable": False, "note": "",
         "client_time": None, "photos": [sha], "history": 0}
-    again = post(client, batch(photo_change(world.application, "P1.1", sha, minute=1))).json()
+    # the same add again (same device time, a greater change id): nothing changes
+    again = post(client, batch(photo_change(world.application, "P1.1", sha, minute=1,
+                                            change_id=uuid.UUID(int=2)))).json()
     assert again["results"][0]["outcome"] == "applied"
     assert ItemPhoto.objects.count() == 1
     assert ItemPhoto.objects.get().caption == "ป้ายทางเข้า"
@@ -524,3 +527,122 @@ def test_a_change_stored_meanwhile_by_another_batch_is_judged_again_as_duplicate
         change, score(world.application, "Q1.1", 1)))))
     assert [r["outcome"] for r in result.response["results"]] == ["duplicate", "applied"]
     assert len(calls) == 2
+
+
+# -- retries, replays and resends ------------------------------------------------------------------
+
+def fail_once_on_sync_change_insert(monkeypatch):
+    """The first attempt fails on its ``SyncChange`` insert (after judging and merging), as
+    when another batch stored one of its change ids at that moment; later inserts go on."""
+    from django.db import IntegrityError
+
+    real = sync.insert_rows
+    failures = []
+
+    def insert_rows(model, names, rows):
+        if model is SyncChange and not failures:
+            failures.append(model)
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(model, names, rows)
+
+    monkeypatch.setattr(sync, "insert_rows", insert_rows)
+    return failures
+
+
+def test_a_retried_batch_applies_every_change(world, member, monkeypatch):
+    failures = fail_once_on_sync_change_insert(monkeypatch)
+    sha = uploaded_photo(member)
+    payload = batch(score(world.application, "P1.1", 3, minute=1),
+                    score(world.application, "Q1.1", 2, minute=1),
+                    photo_change(world.application, "P1.2", sha, minute=1))
+    result = sync.apply_batch(member, sync.parse_batch(json.dumps(payload)))
+    assert failures == [SyncChange]
+    assert [r["outcome"] for r in result.response["results"]] == ["applied"] * 3
+    assert sorted(ItemScore.objects.values_list("item__ref", "value")) == [
+        ("P1.1", 3.0), ("P1.2", None), ("Q1.1", 2.0)]
+    assert ItemPhoto.objects.get().blob.sha256 == sha
+    sheet = ScoreSheet.objects.get(assessor=member)
+    assert set(SyncChange.objects.values_list("outcome", "sheet_id")) == {("applied", sheet.pk)}
+    assert result.response["sheets"][str(world.application.pk)]["items"]["P1.1"]["value"] == 3.0
+
+
+def test_a_retried_batch_keeps_no_sheet_of_the_rolled_back_attempt(world, member, monkeypatch):
+    """The first attempt made the member's sheet, then rolled back; in the second the round
+    has left its site visits: the refused change points to no sheet."""
+    from gecc.scoring.domain import sheets
+
+    fail_once_on_sync_change_insert(monkeypatch)
+    real = sync.scoring_refusals
+    calls = []
+
+    def refusals(user, application_ids):
+        calls.append(application_ids)
+        if len(calls) == 1:
+            return real(user, application_ids)
+        return {}, dict.fromkeys(application_ids, sheets.NOT_IN_SITE_VISITS)
+
+    monkeypatch.setattr(sync, "scoring_refusals", refusals)
+    change = score(world.application, "P1.1", 3)
+    result = sync.apply_batch(member, sync.parse_batch(json.dumps(batch(change))))
+    assert len(calls) == 2
+    assert [r["code"] for r in result.response["results"]] == ["not_in_site_visits"]
+    assert not ScoreSheet.objects.exists()
+    assert SyncChange.objects.get().sheet_id is None
+    assert result.response["sheets"] == {}
+
+
+def test_a_replay_returns_the_stored_outcomes_and_the_current_sheet(world, client, member):
+    first = batch(score(world.application, "P1.1", 1, minute=1))
+    answered = post(client, first).json()
+    post(client, batch(score(world.application, "P1.1", 4, minute=2)))
+    with CaptureQueriesContext(connection) as queries:
+        replayed = post(client, first).json()
+    assert writes(queries) == []
+    assert replayed["replayed"] is True
+    assert replayed["results"] == answered["results"]
+    items = replayed["sheets"][str(world.application.pk)]["items"]
+    assert (items["P1.1"]["value"], items["P1.1"]["history"]) == (4.0, 1)
+    assert SyncBatch.objects.get(batch_id=first["batch_id"]).response == answered
+
+
+def test_a_refused_change_sent_again_is_judged_again(world, client, member):
+    data = image_bytes(colour=(9, 9, 9))
+    from tests.scoring.factories_sheets import digest
+
+    change = photo_change(world.application, "P1.1", digest(data), minute=1)
+    early = post(client, batch(change)).json()
+    assert early["results"][0]["outcome"] == "refused"
+    uploaded_photo(member, data)
+    again = post(client, batch(change)).json()
+    assert refused(again) == [("applied", "", "")]
+    assert again["sheets"][str(world.application.pk)]["items"]["P1.1"]["photos"] == [
+        digest(data)]
+    row = SyncChange.objects.get()
+    assert (str(row.change_id), row.outcome, row.message) == (change["change_id"], "applied",
+                                                              "")
+    assert row.batch.batch_id == uuid.UUID(again["batch_id"])
+    # once applied, the same change again is a duplicate
+    third = post(client, batch(change)).json()
+    assert refused(third) == [("duplicate", "duplicate", "ได้รับการเปลี่ยนแปลงนี้แล้ว")]
+    assert SyncChange.objects.count() == 1
+
+
+def test_photos_at_equal_device_times_the_greater_change_id_wins(world, client, member):
+    sha = uploaded_photo(member)
+    remove = photo_change(world.application, "P1.1", sha, kind="photo_remove", minute=4,
+                          change_id=uuid.UUID(int=2))
+    add = photo_change(world.application, "P1.1", sha, minute=4, change_id=uuid.UUID(int=1))
+    post(client, batch(photo_change(world.application, "P1.1", sha, minute=1)))
+    post(client, batch(remove))
+    body = post(client, batch(add)).json()
+    assert [r["outcome"] for r in body["results"]] == ["superseded"]
+    assert body["sheets"][str(world.application.pk)]["items"]["P1.1"]["photos"] == []
+    # and the other way round: the add with the greater id, arriving first, stays
+    later_add = photo_change(world.application, "Q1.1", sha, minute=4,
+                             change_id=uuid.UUID(int=4))
+    lower_remove = photo_change(world.application, "Q1.1", sha, kind="photo_remove",
+                                minute=4, change_id=uuid.UUID(int=3))
+    post(client, batch(later_add))
+    body = post(client, batch(lower_remove)).json()
+    assert [r["outcome"] for r in body["results"]] == ["superseded"]
+    assert body["sheets"][str(world.application.pk)]["items"]["Q1.1"]["photos"] == [sha]

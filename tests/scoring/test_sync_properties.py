@@ -110,3 +110,69 @@ def test_merge_is_order_and_batch_independent_and_replays_write_nothing(settings
             transaction.savepoint_rollback(savepoint)
 
     check()
+
+
+@st.composite
+def photo_change_sets(draw):
+    """1–8 photo adds and removes of two photos on two items, few distinct device times."""
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(st.uuids(), min_size=count, max_size=count, unique=True))
+    changes = [{"change_id": str(change_id),
+                "kind": draw(st.sampled_from(["photo_add", "photo_remove"])),
+                "item": draw(st.sampled_from(REFS[:2])),
+                "photo": draw(st.integers(0, 1)),
+                "client_time": at(draw(st.integers(0, 2)))} for change_id in ids]
+    order = draw(st.permutations(range(count)))
+    cuts = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    return changes, order, cuts
+
+
+@pytest.mark.django_db
+def test_photo_merge_is_order_and_batch_independent(settings, tmp_path):
+    """Per (item, photo) the change with the latest (device time, change id) decides whether
+    the photo is on the item, whatever the order and batches the changes arrive in."""
+    from gecc.scoring.models import ItemPhoto
+    from tests.scoring.factories_sheets import image_bytes, uploaded_photo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = scoring_world()
+    member = world.qualified[0]
+    digests = [uploaded_photo(member, image_bytes(colour=(n, n, n))) for n in (1, 2)]
+
+    @hypothesis_settings(max_examples=60, deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow])
+    @given(photo_change_sets())
+    def check(drawn):
+        changes, order, cuts = drawn
+        payload_changes = []
+        for change in changes:
+            body = {key: value for key, value in change.items() if key != "photo"}
+            body.update(application=world.application.pk, sha256=digests[change["photo"]])
+            payload_changes.append(body)
+        batches, current_batch = [], []
+        for index, cut in zip(order, cuts, strict=True):
+            current_batch.append(payload_changes[index])
+            if cut:
+                batches.append(current_batch)
+                current_batch = []
+        if current_batch:
+            batches.append(current_batch)
+        expected = {}
+        for change in payload_changes:
+            key = (change["item"], change["sha256"])
+            rank = (change["client_time"], uuid.UUID(change["change_id"]).int)
+            if key not in expected or rank > expected[key][0]:
+                expected[key] = (rank, change["kind"] == "photo_add")
+        savepoint = transaction.savepoint()
+        try:
+            for changes_of_batch in batches:
+                apply_batch(member, parse_batch(json.dumps(
+                    {"batch_id": str(uuid.uuid4()), "device_id": "d",
+                     "changes": changes_of_batch})))
+            attached = {(p.item_score.item.ref, p.blob.sha256): p.removed_at is None
+                        for p in ItemPhoto.objects.select_related("item_score__item", "blob")}
+            assert attached == {key: on for key, (_rank, on) in expected.items()}
+        finally:
+            transaction.savepoint_rollback(savepoint)
+
+    check()

@@ -11,6 +11,11 @@ from gecc.accounts.interfaces.forms import LoginForm
 
 from .helpers import redirect_next, safe_next, with_next
 
+# Who last opened the field app on this device (their user id, readable by the page). The
+# field app's kept shell opens its member's offline data only while this still names them;
+# signing out removes it. Set by ``gecc.scoring.views.field``.
+DEVICE_MEMBER_COOKIE = "gecc_field_member"
+
 
 @method_decorator([sensitive_post_parameters("password"), csrf_protect, never_cache],
                   name="dispatch")
@@ -43,4 +48,9 @@ class UserLogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         login_domain.logout(request)
-        return redirect(self.get_success_url())
+        response = redirect(self.get_success_url())
+        # A shared device keeps no page of the member who left. "cache", not "storage": the
+        # field app's changes not sent yet stay in the device's database for their return.
+        response["Clear-Site-Data"] = '"cache"'
+        response.delete_cookie(DEVICE_MEMBER_COOKIE, samesite="Lax")
+        return response

@@ -1,9 +1,16 @@
 """Photos members take on a visit: resumable uploads, stored once by SHA-256.
 
 1. ``start_upload(user, sha256, size, content_type)``: the device declares the photo. Refused
-   when larger than ``SCORING_PHOTO_MAX_BYTES`` (:class:`PhotoTooLarge`, HTTP 413) or not
-   declared as JPEG, PNG or WebP (:class:`PhotoNotImage`, 415). When the bytes are already
-   stored (any member sent them) the upload is complete at once: nothing is sent again.
+   when the user may score no application now (:class:`UploadForbidden`, 403), when larger
+   than ``SCORING_PHOTO_MAX_BYTES`` (:class:`PhotoTooLarge`, HTTP 413), when not declared as
+   JPEG, PNG or WebP (:class:`PhotoNotImage`, 415), or when it would open more than
+   ``MAX_OPEN_UPLOADS`` unfinished uploads of the user, or more than ``MAX_OPEN_BYTES`` declared
+   in them together (:class:`TooManyUploads`, 429: finish those first; ``manage.py
+   purge_photo_uploads`` deletes the ones left unfinished). When the bytes are already stored
+   *and the user may already have them* (they uploaded them first, or may read a sheet that
+   uses them, :func:`readable_blob`'s sheet rule) the upload is complete at once: nothing is
+   sent again. Anyone else is answered exactly as for a new photo (nothing tells them the
+   digest is known) and must send the bytes; the last step then keeps the stored copy.
 2. ``receive_chunk(user, sha256, offset, data)``: bytes from ``offset`` on, which must be what
    the server has received so far (else :class:`WrongOffset`, 409, with the right offset, so
    a device that lost an answer resumes where the server is). Chunks go to a temporary file
@@ -14,12 +21,19 @@
    ``PhotoBlob`` in Django storage (``scoring/photos/<2>/<sha256>``), kept as sent.
 
 A member may attach a photo to an item (a sync ``photo_add``) only once their own upload of
-it is complete (``PhotoUpload`` of that member with ``completed_at``).
+it is complete (``PhotoUpload`` of that member with ``completed_at``). A completed upload
+therefore always means the member sent those bytes (or could already read them): knowing a
+digest never gives the photo.
+
+Pillow reads only the header before refusing an image whose declared pixel count is above
+``PIL.Image.MAX_IMAGE_PIXELS`` (a decompression bomb: a small file that would fill memory
+when decoded); the warning Pillow gives between that limit and twice it is an error here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -31,11 +45,15 @@ from django.utils.translation import gettext as _
 
 from gecc.scoring.models import ItemPhoto, PhotoBlob, PhotoUpload, ScoreSheet
 
-from .sheets import readable_sheets_q
+from .sheets import can_score_any, readable_sheets_q
 
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 FORMAT_TYPES = {fmt: content_type for content_type, fmt in IMAGE_TYPES.items()}
 CHUNK_MAX = 1024 * 1024
+# Unfinished uploads one user may hold open at once (a bound on the disk a member can take
+# with part files): how many, and their declared sizes together.
+MAX_OPEN_UPLOADS = 50
+MAX_OPEN_BYTES = 200 * 1024 * 1024
 
 
 class PhotoError(Exception):
@@ -69,6 +87,14 @@ class WrongOffset(PhotoError):
 
 class UploadNotFound(PhotoError):
     status, code = 404, "not_found"
+
+
+class UploadForbidden(PhotoError):
+    status, code = 403, "cannot_score"
+
+
+class TooManyUploads(PhotoError):
+    status, code = 429, "too_many_uploads"
 
 
 def _too_large_message():
@@ -108,20 +134,28 @@ def start_upload(user, sha256, size, content_type) -> PhotoUpload:
         raise PhotoTooLarge(_too_large_message())
     if content_type.split(";")[0].strip().lower() not in IMAGE_TYPES:
         raise PhotoNotImage(_not_image_message())
-    blob = PhotoBlob.objects.filter(sha256=sha256).first()
+    if not can_score_any(user):
+        raise UploadForbidden(_("You have no application to score at the moment, so photos "
+                                "cannot be uploaded."))
     upload = PhotoUpload.objects.select_for_update().filter(user=user, sha256=sha256).first()
-    if blob is not None:  # already stored: complete at once
+    if upload is not None and upload.completed_at is not None and upload.blob_id is None:
+        upload.delete()  # its photo was purged: start over
+        upload = None
+    if upload is not None and upload.completed_at is not None:
+        return upload
+    blob = PhotoBlob.objects.filter(sha256=sha256).first()
+    if blob is not None and _may_have(user, blob):  # already stored: complete at once
         if upload is None:
             upload = PhotoUpload(user=user, sha256=sha256)
-        elif upload.completed_at is None:
+        else:
             _discard(upload)
-        if upload.blob_id != blob.pk or upload.completed_at is None:
-            upload.size = upload.received = blob.size
-            upload.content_type = blob.content_type
-            upload.blob = blob
-            upload.completed_at = upload.completed_at or timezone.now()
-            upload.save()
+        upload.size = upload.received = blob.size
+        upload.content_type = blob.content_type
+        upload.blob = blob
+        upload.completed_at = timezone.now()
+        upload.save()
         return upload
+    _check_open_uploads(user, sha256, size)
     if upload is None:
         try:
             with transaction.atomic():
@@ -137,6 +171,23 @@ def start_upload(user, sha256, size, content_type) -> PhotoUpload:
         upload.save(update_fields=["size", "received", "content_type", "completed_at",
                                    "blob"])
     return upload
+
+
+def _may_have(user, blob) -> bool:
+    """Whether ``user`` may be handed the stored bytes without sending them: they uploaded
+    them first, or may read a sheet that uses them."""
+    return blob.uploaded_by_id == user.pk or _used_on_readable_sheet(user, blob)
+
+
+def _check_open_uploads(user, sha256, size) -> None:
+    """Refuse a new (or re-declared) unfinished upload over the user's allowance."""
+    from django.db.models import Count, Sum
+
+    totals = (PhotoUpload.objects.filter(user=user, completed_at__isnull=True)
+              .exclude(sha256=sha256).aggregate(count=Count("pk"), size=Sum("size")))
+    if totals["count"] >= MAX_OPEN_UPLOADS or (totals["size"] or 0) + size > MAX_OPEN_BYTES:
+        raise TooManyUploads(_("Too many photos are waiting to be uploaded: finish sending "
+                               "them before starting new ones."))
 
 
 def upload_of(user, sha256) -> PhotoUpload:
@@ -187,19 +238,36 @@ def _receive(user, sha256, offset, data):
     return _finish(upload, path)
 
 
-def _image_info(path) -> tuple[str, int, int] | None:
-    """(content type, width, height) when Pillow reads the file as JPEG, PNG or WebP."""
+class _Unreadable(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def _bomb_message():
+    return _("The photo has too many pixels to be checked safely: send a smaller photo.")
+
+
+def _image_info(path) -> tuple[str, int, int]:
+    """(content type, width, height) when Pillow reads the file as JPEG, PNG or WebP; else
+    :class:`_Unreadable` with the reason."""
+    import warnings
+
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
-            fmt = image.format
-            width, height = image.size
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                fmt = image.format
+                width, height = image.size
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _Unreadable(_bomb_message()) from None
     except Exception:  # noqa: BLE001 (any decoder error means "not an image we take")
-        return None
+        raise _Unreadable(_not_image_message()) from None
     if fmt not in FORMAT_TYPES:
-        return None
+        raise _Unreadable(_not_image_message())
     return FORMAT_TYPES[fmt], width, height
 
 
@@ -218,10 +286,10 @@ def _finish(upload, path) -> PhotoUpload:
     if digest.hexdigest() != upload.sha256:
         return upload, _reset(upload, path, _("The photo arrived damaged (its SHA-256 does "
                                               "not match): send it again."))
-    info = _image_info(path)
-    if info is None:
-        return upload, _reset(upload, path, _not_image_message())
-    content_type, width, height = info
+    try:
+        content_type, width, height = _image_info(path)
+    except _Unreadable as error:
+        return upload, _reset(upload, path, error.message)
     blob = PhotoBlob.objects.filter(sha256=upload.sha256).first()
     if blob is None:
         blob = PhotoBlob(sha256=upload.sha256, size=upload.size, content_type=content_type,
@@ -252,9 +320,66 @@ def readable_blob(user, sha256) -> PhotoBlob | None:
     if PhotoUpload.objects.filter(user_id=getattr(user, "pk", None), sha256=sha256,
                                   completed_at__isnull=False).exists():
         return blob
+    return blob if _used_on_readable_sheet(user, blob) else None
+
+
+def _used_on_readable_sheet(user, blob) -> bool:
     scope = readable_sheets_q(user)
     if scope is None:
-        return None
+        return False
     sheets = ScoreSheet.objects.filter(scope, pk=OuterRef("item_score__sheet_id"))
-    used = ItemPhoto.objects.filter(blob=blob).filter(Exists(sheets))
-    return blob if used.exists() else None
+    return ItemPhoto.objects.filter(blob=blob).filter(Exists(sheets)).exists()
+
+
+# -- purging what was left ----------------------------------------------------------------------
+
+def purge(hours: float) -> tuple[int, int, int]:
+    """Delete what uploads left behind for more than ``hours``: unfinished uploads (rows and
+    part files), photos attached to no item (``PhotoBlob`` rows, their files and the completed
+    uploads that point at them, so the device is asked for the bytes again) whose last upload
+    finished before then, and part files of no upload. Returns the three counts. Run by
+    ``manage.py purge_photo_uploads``."""
+    import datetime
+
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    uploads = 0
+    for pk in list(PhotoUpload.objects.filter(completed_at__isnull=True, created_at__lt=cutoff)
+                   .values_list("pk", flat=True)):
+        with transaction.atomic():
+            upload = PhotoUpload.objects.select_for_update().filter(
+                pk=pk, completed_at__isnull=True).first()
+            if upload is None:
+                continue
+            _discard(upload)
+            upload.delete()
+            uploads += 1
+    blobs = 0
+    recent = PhotoUpload.objects.filter(blob_id=OuterRef("pk"), completed_at__gte=cutoff)
+    unattached = (PhotoBlob.objects.filter(created_at__lt=cutoff)
+                  .exclude(Exists(ItemPhoto.objects.filter(blob_id=OuterRef("pk"))))
+                  .exclude(Exists(recent)))
+    for pk in list(unattached.values_list("pk", flat=True)):
+        with transaction.atomic():
+            blob = unattached.select_for_update().filter(pk=pk).first()
+            if blob is None:
+                continue
+            PhotoUpload.objects.filter(blob=blob).delete()
+            name = blob.file.name
+            storage = blob.file.storage
+            blob.delete()
+            storage.delete(name)
+            blobs += 1
+    parts = 0
+    folder = upload_dir()
+    if folder.is_dir():
+        for path in folder.glob("*.part"):
+            try:
+                if path.stat().st_mtime >= cutoff.timestamp():
+                    continue
+                pk = uuid.UUID(path.stem)
+            except (OSError, ValueError):
+                continue
+            if not PhotoUpload.objects.filter(pk=pk).exists():
+                path.unlink(missing_ok=True)
+                parts += 1
+    return uploads, blobs, parts

@@ -118,6 +118,22 @@ def scoring_refusals(user, application_ids) -> tuple[dict[int, Scorable], dict[i
     return allowed, refused
 
 
+def can_score_any(user) -> bool:
+    """Whether ``user`` may score at least one application now (the rule of
+    :func:`scoring_refusals` over the applications confirmed to their scoring teams)."""
+    if user is None or not user.is_authenticated or not user.has_role(Role.ASSESSOR):
+        return False
+    teams = Membership.objects.filter(user=user, position__in=SCORING_POSITIONS) \
+        .values("subcommittee_id")
+    candidates = list(Assignment.objects.filter(
+        state=AssignmentState.CONFIRMED, subcommittee_id__in=teams,
+        application__state=ApplicationState.ACCEPTED,
+        application__round__phase=RoundPhase.SITE_VISITS)
+        .values_list("application_id", flat=True))
+    allowed, _refused = scoring_refusals(user, candidates)
+    return bool(allowed)
+
+
 def scoring_refusal(user, application) -> str | None:
     """Why ``user`` may not score ``application`` (a sentence in the active language, Thai by
     default), or None when they may."""

@@ -29,13 +29,19 @@ Merging is per item, last writer wins by the device's ``client_time`` (equal tim
 greater ``change_id``), whatever order the changes arrive in. A change that loses is never
 dropped: it goes to ``ItemScoreHistory`` as ``replaced`` (it was current, a later edit came)
 or ``superseded`` (it arrived after a later edit; its outcome is ``superseded``). Photos
-follow the same rule per (item, photo): the latest add or remove by device time decides.
+follow the same rule per (item, photo): the latest add or remove by device time decides
+(equal times: the greater ``change_id``, recorded on the ``ItemPhoto``).
 
-Idempotence. The same ``batch_id`` again is answered with the response stored on its
-``SyncBatch`` (``"replayed": true``) and writes nothing; two identical batches posted at the
-same moment are serialised by the unique ``batch_id`` (the second waits on the insert, fails
-it, and answers the stored response). A ``change_id`` already received in an earlier batch
-is ``duplicate`` and not applied again.
+Idempotence. The same ``batch_id`` again is answered with the outcomes stored on its
+``SyncBatch`` (``"replayed": true``) and writes nothing; its ``sheets`` are read afresh, so a
+device that replays an old batch never goes back to an older state of its sheets. Two
+identical batches posted at the same moment are serialised by the unique ``batch_id`` (the
+second waits on the insert, fails it, and answers the stored response). A ``change_id``
+already applied or superseded in an earlier batch is ``duplicate`` and not applied again; one
+that was *refused* (say its photo was not uploaded yet) is judged again when sent again, and
+its ``SyncChange`` row then records the new outcome. When the batch's transaction fails on a
+unique change id stored meanwhile by another batch it is judged again from scratch (nothing
+of the rolled-back attempt is kept).
 
 Cost. The number of queries of a batch does not depend on its number of changes: bulk reads
 (sheets and item scores locked with ``select_for_update``), multi-row ``INSERT`` and one
@@ -150,6 +156,11 @@ class Change:
 
     def judge(self, outcome, code="", message=""):
         self.outcome, self.code, self.message = outcome, code, message
+
+    def reset(self):
+        """Forget the judgement of an earlier (rolled-back) attempt."""
+        self.outcome = self.code = self.message = ""
+        self.sheet_id = self.item_id = None
 
 
 @dataclass
@@ -303,15 +314,23 @@ class BatchIdTaken(Exception):
 
 
 def stored_response(batch_id, user) -> dict | None:
-    """The response stored for ``batch_id`` with ``"replayed": true`` (None if unknown);
-    raises :class:`MalformedBatch` when another member sent it."""
+    """The response stored for ``batch_id`` with ``"replayed": true`` and its sheets as they
+    are now (None if unknown); raises :class:`MalformedBatch` when another member sent it."""
     row = SyncBatch.objects.filter(batch_id=batch_id).values("user_id", "response").first()
     if row is None:
         return None
     if row["user_id"] != user.pk:
         raise MalformedBatch([{"index": None, "message": _(
             "This batch_id was already used: make a new one.")}])
-    return {**row["response"], "replayed": True}
+    response = {**row["response"], "replayed": True}
+    stored_sheets = response.get("sheets") or {}
+    if stored_sheets:
+        sheets = list(ScoreSheet.objects.filter(
+            assessor=user, application_id__in=[int(pk) for pk in stored_sheets]))
+        snapshots = sheet_snapshots(sheets)
+        response["sheets"] = {str(sheet.application_id): snapshots[sheet.pk]
+                              for sheet in sorted(sheets, key=lambda s: s.application_id)}
+    return response
 
 
 def apply_batch(user, batch: Batch, *, request=None) -> SyncResult:
@@ -341,11 +360,18 @@ def _apply(user, batch: Batch, request) -> dict:
                                    device_id=batch.device_id,
                                    change_count=len(batch.changes))
     changes = batch.changes
-    seen = set(SyncChange.objects.filter(change_id__in=[c.change_id for c in changes])
-               .order_by().values_list("change_id", flat=True))
+    for change in changes:
+        change.reset()
+    # Earlier receipts of these change ids, locked: a refused one is judged again (its row
+    # updated), the others are duplicates.
+    earlier = {change_id: (pk, outcome) for change_id, pk, outcome in
+               SyncChange.objects.filter(change_id__in=[c.change_id for c in changes])
+               .order_by().select_for_update().values_list("change_id", "pk", "outcome")}
+    retried = {change_id: pk for change_id, (pk, outcome) in earlier.items()
+               if outcome == ChangeOutcome.REFUSED}
     fresh = []
     for change in changes:
-        if change.change_id in seen:
+        if change.change_id in earlier and change.change_id not in retried:
             change.judge(ChangeOutcome.DUPLICATE, DUPLICATE, change_message(DUPLICATE))
         else:
             fresh.append(change)
@@ -393,7 +419,17 @@ def _apply(user, batch: Batch, request) -> dict:
                              "outcome", "message", "received_at"),
                 [(c.change_id, row.pk, c.sheet_id, c.kind, c.item_ref[:40], c.client_time,
                   str(c.outcome), c.message, now)
-                 for c in changes if c.outcome != ChangeOutcome.DUPLICATE])
+                 for c in changes if c.outcome != ChangeOutcome.DUPLICATE
+                 and c.change_id not in retried])
+    if retried:
+        SyncChange.objects.bulk_update(
+            [SyncChange(pk=retried[c.change_id], change_id=c.change_id, batch_id=row.pk,
+                        sheet_id=c.sheet_id, kind=c.kind, item_ref=c.item_ref[:40],
+                        client_time=c.client_time, outcome=str(c.outcome), message=c.message,
+                        received_at=now)
+             for c in changes if c.change_id in retried],
+            ["batch", "sheet", "kind", "item_ref", "client_time", "outcome", "message",
+             "received_at"])
     counts = {outcome: 0 for outcome in ChangeOutcome.values}
     for change in changes:
         counts[change.outcome] += 1
@@ -615,27 +651,28 @@ def _merge_photos(changes: list[Change], scores: dict, uploads: dict[str, int]) 
         removing = change.kind == "photo_remove"
         if photo is None:
             photo = ItemPhoto(item_score_id=score.pk, blob_id=key[1], caption=change.caption,
-                              client_time=change.client_time,
+                              client_time=change.client_time, change_id=change.change_id,
                               removed_at=now if removing else None)
             created[key] = photo
             change.judge(ChangeOutcome.APPLIED)
             continue
-        if photo.client_time is not None and change.client_time < photo.client_time:
+        if photo.client_time is not None and change.order < (
+                photo.client_time, photo.change_id.int if photo.change_id else -1):
             change.judge(ChangeOutcome.SUPERSEDED)
             continue
-        before = (photo.client_time, photo.removed_at is None, photo.caption)
-        photo.client_time = change.client_time
+        before = (photo.client_time, photo.change_id, photo.removed_at is None, photo.caption)
+        photo.client_time, photo.change_id = change.client_time, change.change_id
         if removing:
             photo.removed_at = photo.removed_at or now
         else:
             photo.removed_at = None
             photo.caption = change.caption or photo.caption
-        if key not in created and before != (photo.client_time, photo.removed_at is None,
-                                             photo.caption):
+        if key not in created and before != (photo.client_time, photo.change_id,
+                                             photo.removed_at is None, photo.caption):
             updated[key] = photo
         change.judge(ChangeOutcome.APPLIED)
     if created:
         ItemPhoto.objects.bulk_create(list(created.values()))
     if updated:
         ItemPhoto.objects.bulk_update(list(updated.values()),
-                                      ["client_time", "removed_at", "caption"])
+                                      ["client_time", "change_id", "removed_at", "caption"])

@@ -68,6 +68,9 @@ class ItemPhoto(models.Model):
                              verbose_name=_("photo"))
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     client_time = models.DateTimeField(_("taken on the device at"), null=True, blank=True)
+    # The sync change that last decided this photo's state (with client_time: the merge order;
+    # equal device times, the greater change id wins).
+    change_id = models.UUIDField(_("change"), null=True, blank=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 

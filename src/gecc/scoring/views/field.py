@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 
 from gecc.accounts.access import AllowedUserRequiredMixin
 from gecc.accounts.rules import is_assessor
+from gecc.accounts.views.login import DEVICE_MEMBER_COOKIE
 from gecc.scoring.domain.pack import build_pack
 
 # Workbox modules the service worker loads (``workbox.setConfig({modulePathCb})``), served
@@ -126,9 +127,19 @@ def manifest_data() -> dict:
 
 
 class FieldAppView(MemberMixin, TemplateView):
-    """The app shell (module docstring)."""
+    """The app shell (module docstring). It marks the device with the member's id
+    (``DEVICE_MEMBER_COOKIE``, removed when anyone signs out): a shell the service worker
+    kept opens its member's offline data only while the mark still names that member, so
+    the next member on a shared tablet never sees the previous one's sheets."""
 
     template_name = "scoring/field/app.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.set_cookie(DEVICE_MEMBER_COOKIE, str(request.user.pk),
+                            max_age=settings.CSRF_COOKIE_AGE, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE, httponly=False)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,6 +158,7 @@ class FieldAppView(MemberMixin, TemplateView):
             "photo_max_bytes": settings.SCORING_PHOTO_MAX_BYTES,
             "photo_chunk_bytes": PHOTO_CHUNK_BYTES,
             "max_changes": min(settings.SCORING_SYNC_MAX_CHANGES, 200),
+            "member_cookie": DEVICE_MEMBER_COOKIE,
         }
         context["config_json"] = json.dumps(context["config"])
         return context

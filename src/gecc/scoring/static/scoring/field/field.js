@@ -48,6 +48,35 @@
     offlineReady: $("field-offline-ready"),
   };
 
+  // -- whose device this is -------------------------------------------------------------------
+
+  /* The server marks the device with the member who opened this page (a cookie, removed
+   * when anyone signs out). A page the service worker kept opens only its own member's
+   * database, and only while the mark still names them: after signing out, or once another
+   * member signed in on a shared tablet, the kept page shows no one's sheets. */
+  function deviceMember() {
+    const name = config.member_cookie + "=";
+    const cookie = document.cookie.split(";").map((part) => part.trim())
+      .find((part) => part.startsWith(name));
+    return cookie ? decodeURIComponent(cookie.slice(name.length)) : null;
+  }
+
+  if (deviceMember() !== String(config.user)) {
+    root.dataset.signedOut = "true";
+    const userName = document.querySelector("[data-testid=user-name]");
+    if (userName) {
+      userName.remove();
+    }
+    [ui.download, ui.syncButton, ui.list, ui.sheet, ui.problems].forEach((node) => {
+      node.hidden = true;
+    });
+    ui.network.textContent = navigator.onLine ? msg("Online") : msg("Offline");
+    say(msg("DeviceSignedOut"), "error");
+    root.dataset.ready = "true";
+    return;
+  }
+  root.dataset.signedOut = "false";
+
   // -- the database ----------------------------------------------------------------------
 
   const db = new Dexie("gecc-field-" + config.user);  // one database per member
@@ -147,12 +176,18 @@
   async function refreshBadge() {
     const changes = await db.changes.where("status").anyOf("pending", "sending").count();
     const photos = await db.photos.where("status").equals("pending").count();
+    const failed = await db.photos.where("status").equals("pending")
+      .filter((photo) => Boolean(photo.error)).count();
     const refused = await db.changes.where("status").equals("refused").count();
     root.dataset.pendingChanges = String(changes);
     root.dataset.pendingPhotos = String(photos);
+    root.dataset.failedPhotos = String(failed);
     root.dataset.refused = String(refused);
-    const text = changes || photos ? msg("Badge", {changes: changes, photos: photos})
+    let text = changes || photos ? msg("Badge", {changes: changes, photos: photos})
       : msg("BadgeNone");
+    if (failed) {
+      text += " " + msg("BadgePhotoFailed", {count: failed});
+    }
     if (text !== lastBadge) {
       ui.badge.textContent = text;
       lastBadge = text;
@@ -374,6 +409,7 @@
 
   async function addPhotos(application, ref, files) {
     const article = articleFor(application, ref);
+    itemProblem(article, "");
     for (const file of Array.from(files)) {
       if (!PHOTO_TYPES.includes(file.type)) {
         itemProblem(article, msg("PhotoType"));
@@ -417,12 +453,21 @@
     await afterChange(application, ref);
   }
 
+  /* Why a chosen photo was not attached, shown in its item (with the item's refused
+   * changes, by refreshItem) until the next photo is chosen. */
   function itemProblem(article, text) {
     if (!article) {
-      say(text, "error");
+      if (text) {
+        say(text, "error");
+      }
       return;
     }
-    const box = article.querySelector("[data-problem]");
+    if (text) {
+      article.dataset.photoProblem = text;
+    } else {
+      delete article.dataset.photoProblem;
+    }
+    const box = part(article, "problem");
     box.textContent = text;
     box.hidden = !text;
   }
@@ -461,9 +506,15 @@
       say(msg("Syncing"));
     }
     try {
-      await uploadPhotos();
+      const failedPhotos = await uploadPhotos();
       while (await sendOneBatch()) {
         // one batch after another until nothing is left
+      }
+      if (failedPhotos) {
+        if (!options.quiet) {
+          say(msg("SyncFailed"), "warning");
+        }
+        return false;
       }
       if (!options.quiet) {
         say(msg("Synced"), "success");
@@ -497,11 +548,26 @@
     });
   }
 
+  /* Sends the photos not on the server yet. A photo the server fails on (an unexpected
+   * answer) keeps its reason and waits for the next run; the other photos and the score
+   * batches still go (a batch holds back that photo's photo_add). No network or signed
+   * out stops the run. Returns how many photos failed. */
   async function uploadPhotos() {
     const photos = await db.photos.where("status").equals("pending").toArray();
+    let failed = 0;
     for (const photo of photos) {
-      await uploadPhoto(photo);
+      try {
+        await uploadPhoto(photo);
+      } catch (error) {
+        if (error instanceof SignedOut || error instanceof Offline) {
+          throw error;
+        }
+        failed += 1;
+        await db.photos.update(photo.sha256, {error: String(error.message || error),
+          failed_at: nowIso()});
+      }
     }
+    return failed;
   }
 
   async function startUpload(photo) {
@@ -555,7 +621,8 @@
       state = data;
       offset = data.received;
     }
-    await db.photos.update(photo.sha256, {status: "uploaded", uploaded_at: nowIso()});
+    await db.photos.update(photo.sha256, {status: "uploaded", uploaded_at: nowIso(),
+      error: null});
     try {
       // The server keeps the bytes now: keep them for offline display under the photo's URL.
       const cache = await caches.open(PHOTO_CACHE);
@@ -582,8 +649,16 @@
   /* Sends the stored open batch again, or makes one from the pending changes and stores it
    * before sending it. Returns true when a batch was answered (there may be more to send). */
   async function sendOneBatch() {
-    let batch = await db.batches.where("state").equals("open").first();
-    if (!batch) {
+    // Looking for an open batch, choosing the pending changes and storing the new batch are
+    // one read-write transaction: another tab of this member waits for it, so a change
+    // belongs to one stored batch only (a tab that finds the open batch sends it again,
+    // with the same batch_id).
+    let batch = null;
+    await db.transaction("rw", db.batches, db.changes, db.photos, async () => {
+      batch = await db.batches.where("state").equals("open").first();
+      if (batch) {
+        return;
+      }
       const waiting = new Set(await db.photos.where("status").anyOf("pending", "rejected")
         .primaryKeys());
       const pending = (await db.changes.where("status").equals("pending").toArray())
@@ -591,15 +666,16 @@
         .sort((a, b) => (a.client_time < b.client_time ? -1 : 1))
         .slice(0, config.max_changes);
       if (!pending.length) {
-        return false;
+        return;
       }
       batch = {batch_id: uuid(), device_id: deviceId, state: "open", created_at: nowIso(),
         changes: pending.map(onTheWire)};
-      await db.transaction("rw", db.batches, db.changes, async () => {
-        await db.batches.add(batch);
-        await db.changes.where("change_id").anyOf(pending.map((change) => change.change_id))
-          .modify({status: "sending", batch_id: batch.batch_id});
-      });
+      await db.batches.add(batch);
+      await db.changes.where("change_id").anyOf(pending.map((change) => change.change_id))
+        .modify({status: "sending", batch_id: batch.batch_id});
+    });
+    if (!batch) {
+      return false;
     }
     const response = await postJson(config.sync, {batch_id: batch.batch_id,
       device_id: batch.device_id, changes: batch.changes});
@@ -862,7 +938,7 @@
       if (stored && stored.status === "pending") {
         const note = document.createElement("span");
         note.className = "muted small";
-        note.textContent = msg("PhotoWaiting");
+        note.textContent = stored.error ? msg("PhotoFailed") : msg("PhotoWaiting");
         li.append(note);
       }
       li.append(remove);
@@ -882,9 +958,13 @@
     status.textContent = bits.join(" ");
     article.classList.toggle("is-waiting", waiting > 0);
     article.classList.toggle("is-scored", isScored(record));
+    const problems = refused.map((change) => change.message);
+    if (article.dataset.photoProblem) {
+      problems.unshift(article.dataset.photoProblem);
+    }
     const problem = part(article, "problem");
-    problem.textContent = refused.map((change) => change.message).join(" ");
-    problem.hidden = refused.length === 0;
+    problem.textContent = problems.join(" ");
+    problem.hidden = problems.length === 0;
   }
 
   async function renderSheet(applicationId, options) {
