@@ -30,6 +30,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from tests.conftest import sign_in
+from tests.decisions_walk import decisions_expectations
 from tests.scoping.url_params import fill
 from tests.scoping.world import build_world, freeze_clock
 from tests.scoring_walk import scoring_expectations
@@ -238,6 +239,8 @@ EXPECTED = {
 }
 # The scoring app's pages, one module per part: tests/scoring_walk/part_*.py.
 EXPECTED.update(scoring_expectations())
+# The decisions, certificates and public registry pages: tests/decisions_walk/part_*.py.
+EXPECTED.update(decisions_expectations())
 
 
 # -- the walk --------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "gecc.committees",
     "gecc.visits",
     "gecc.scoring",
+    "gecc.decisions",
+    "gecc.certificates",
     # Interface apps.
     "gecc.backoffice",
     "gecc.portal",
@@ -427,6 +429,22 @@ CALIBRATION_LEVEL_THRESHOLD = float(env("CALIBRATION_LEVEL_THRESHOLD", "0.5"))
 # The feedback report a unit reads shows the team's consensus score of each item only when
 # this is on (staff pages can show them with ?scores=1); off, it shows percentages.
 SCORING_FEEDBACK_ITEM_SCORES = env_bool("SCORING_FEEDBACK_ITEM_SCORES", False)
+
+# Decisions and certificates (gecc.decisions, gecc.certificates): a certificate is valid for
+# this many years from the decision date; a unit may appeal a decision within this many days
+# of the meeting's close; renewal reminders go this many days before the end of validity;
+# an appeal attachment may be at most this many bytes (10 MB; PDF, JPEG or PNG).
+CERTIFICATE_VALID_YEARS = int(env("CERTIFICATE_VALID_YEARS", "3"))
+APPEAL_PERIOD_DAYS = int(env("APPEAL_PERIOD_DAYS", "30"))
+CERTIFICATE_REMINDER_DAYS = tuple(int(days) for days in
+                                  env("CERTIFICATE_REMINDER_DAYS", "180,90,30").split(","))
+APPEAL_ATTACHMENT_MAX_BYTES = int(env("APPEAL_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The public site: pages are cached this many seconds; each client address may make this
+# many requests a minute to the registry and verification pages (then 429), and file this
+# many complaints a day.
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
+PUBLIC_RATE_PER_MINUTE = int(env("PUBLIC_RATE_PER_MINUTE", "120"))
+PUBLIC_COMPLAINTS_PER_DAY = int(env("PUBLIC_COMPLAINTS_PER_DAY", "5"))
 
 # Office files (DOCX/XLSX are ZIP archives: evidence, registry and criteria imports) are
 # refused when their directory declares more than this many unpacked bytes (100 MB), or more

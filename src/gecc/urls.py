@@ -30,6 +30,8 @@ urlpatterns = [
     path("staff/visits/", include("gecc.visits.urls")),
     path("staff/scoring/", include("gecc.scoring.urls")),
     path("field/", include("gecc.scoring.urls_field")),
+    path("staff/decisions/", include("gecc.decisions.urls")),
+    path("staff/certificates/", include("gecc.certificates.urls")),
     path("staff/outbox/", include("gecc.notifications.urls")),
     path("staff/", include("gecc.backoffice.urls")),
     path("portal/", include("gecc.portal.urls")),

@@ -118,19 +118,22 @@ URL_PARAMETERS = {
 
 
 def _merge_scoring_parts():
-    """The scoring app's parts bring their own entries (``tests/scoring_walk/part_*.py``:
+    """The later apps' parts bring their own entries (``tests/scoring_walk/part_*.py``,
+    ``tests/decisions_walk/part_*.py``:
     optional ``PK_OWNERS``, ``PARAMETERS``, ``URL_PARAMETERS`` dicts in the same form)."""
     import importlib
     import pkgutil
 
-    import tests.scoring_walk as parts
+    import tests.decisions_walk
+    import tests.scoring_walk
 
-    for info in pkgutil.iter_modules(parts.__path__):
-        if info.name.startswith("part_"):
-            module = importlib.import_module(f"{parts.__name__}.{info.name}")
-            PK_OWNERS.update(getattr(module, "PK_OWNERS", {}))
-            PARAMETERS.update(getattr(module, "PARAMETERS", {}))
-            URL_PARAMETERS.update(getattr(module, "URL_PARAMETERS", {}))
+    for parts in (tests.scoring_walk, tests.decisions_walk):
+        for info in pkgutil.iter_modules(parts.__path__):
+            if info.name.startswith("part_"):
+                module = importlib.import_module(f"{parts.__name__}.{info.name}")
+                PK_OWNERS.update(getattr(module, "PK_OWNERS", {}))
+                PARAMETERS.update(getattr(module, "PARAMETERS", {}))
+                URL_PARAMETERS.update(getattr(module, "URL_PARAMETERS", {}))
 
 
 _merge_scoring_parts()

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from gecc.portal import views
+from gecc.portal.urls_appeals import urlpatterns as appeals
+from gecc.portal.urls_certificates import urlpatterns as certificates
 from gecc.portal.views import feedback as feedback_views
 
 app_name = "portal"
@@ -29,4 +31,6 @@ urlpatterns = [
     path("answers/<int:pk>/save/", views.AnswerSaveView.as_view(), name="answer.save"),
     path("answers/<int:pk>/confirm/", views.AnswerConfirmView.as_view(),
          name="answer.confirm"),
+    *appeals,
+    *certificates,
 ]

@@ -1,7 +1,12 @@
+"""The public site (no sign-in): the home page, the registry of certified centres,
+certificate verification and complaints; one URL module per part."""
+
 from django.urls import path
 
-from . import views
+from gecc.public import views
+from gecc.public.urls_complaints import urlpatterns as complaints
+from gecc.public.urls_registry import urlpatterns as registry
 
 app_name = "public"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", views.home, name="home"), *registry, *complaints]

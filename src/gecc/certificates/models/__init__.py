@@ -1,0 +1,4 @@
+from .batch import CertificateBatch
+from .certificate import Certificate, CertificateReminder, CertificateSequence
+
+__all__ = ["Certificate", "CertificateBatch", "CertificateReminder", "CertificateSequence"]
