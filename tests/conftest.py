@@ -35,6 +35,21 @@ def _site_url(settings):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _geography_after_flush(request):
+    """A test marked ``django_db(transaction=True)`` runs after tables were emptied by the
+    one before it, the geography of the data migration included: load it again when gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from gecc.geography.domain.loader import load_geography
+    from gecc.geography.models import Subdistrict
+
+    if not Subdistrict.objects.exists():
+        load_geography()
+
+
 @pytest.fixture
 def make_user(db):
     """``make_user("secretariat", "coordinator")`` → an active user holding those roles."""

@@ -356,9 +356,21 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 # messages still queued OUTBOX_SWEEP_AFTER_SECONDS after they were due and runs import jobs
 # no worker started within REGISTRY_IMPORT_STALL_SECONDS. `celery beat` starts it.
 OUTBOX_SWEEP_AFTER_SECONDS = int(env("OUTBOX_SWEEP_AFTER_SECONDS", "300"))
+# The certificates' daily job (gecc.certificates.tasks_lifecycle: expiry, then renewal
+# reminders; `manage.py expire_certificates` / `send_renewal_reminders` run the same) starts
+# every day at CERTIFICATE_DAILY_AT (default 00:30) in CELERY_TIMEZONE (Asia/Bangkok), so a
+# certificate valid until 31 July reads as expired from 1 August 00:30. Both are idempotent.
+from celery.schedules import crontab  # noqa: E402  (only this block needs it)
+
+CERTIFICATE_DAILY_AT = env("CERTIFICATE_DAILY_AT", "00:30")
 CELERY_BEAT_SCHEDULE = {
     "sweep-waiting-work": {"task": "gecc.common.sweep",
                            "schedule": float(env("SWEEP_INTERVAL_SECONDS", "300"))},
+    "certificates-daily-lifecycle": {
+        "task": "gecc.certificates.daily_lifecycle",
+        "schedule": crontab(hour=int(CERTIFICATE_DAILY_AT.split(":")[0]),
+                            minute=int(CERTIFICATE_DAILY_AT.split(":")[1])),
+    },
 }
 
 # Email: console in development, SMTP when EMAIL_HOST is set.

@@ -29,6 +29,7 @@ from tests.applications.factories import (
     make_version,
     round_dates,
 )
+from tests.certificates.lifecycle_factories import certify
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.timedelta(days=365)
@@ -53,6 +54,7 @@ def test_renewal_carries_forward_answers_to_confirm(application, coordinator, se
     add_evidence(application.answers.get(item__ref="P1.1"), png_upload(), coordinator)
     submit_application(application, coordinator, now=DURING)
     accept_for_site_visit(application, secretariat)
+    certify(application)  # a unit renews a certification it holds
     renewal = make_application(next_round, unit, coordinator, now=DURING + YEAR,
                                kind=ApplicationKind.RENEWAL)
     assert renewal.previous == application
@@ -95,6 +97,7 @@ def test_renewal_after_an_application_that_was_never_certified_is_refused(
 def test_the_latest_certified_application_is_the_one_renewed(application, coordinator,
                                                              next_round, unit):
     Application.objects.filter(pk=application.pk).update(state="accepted")
+    certify(application)
     assert previous_application_for(unit, next_round) == application
     assert certified_application_for(unit, next_round) == application
 
@@ -103,6 +106,7 @@ def test_the_latest_certified_application_is_the_one_renewed(application, coordi
 def renewal(application, coordinator, next_round, unit, clock):
     answer_all(application, score=3)
     Application.objects.filter(pk=application.pk).update(state="accepted")
+    certify(application)
     clock.now = DURING + YEAR
     return make_application(next_round, unit, coordinator, now=DURING + YEAR,
                             kind=ApplicationKind.RENEWAL)

@@ -143,7 +143,8 @@ def browser_page_factory(request, browser):
 @pytest.fixture(autouse=True)
 def _geography(request):
     """Browser tests run on ``transactional_db``, which empties every table after each test,
-    the geography loaded by the data migration included: load it again when it is gone."""
+    the geography loaded by the data migration included: load it again when it is gone (as
+    for every test marked ``django_db(transaction=True)``, see ``tests/conftest.py``)."""
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")

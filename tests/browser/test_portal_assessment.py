@@ -15,6 +15,7 @@ from gecc.criteria.interfaces.example import load_example_edition
 from tests.applications.factories import answer_all, make_application, make_round
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import axe_violations
+from tests.certificates.lifecycle_factories import certify
 from tests.factories import UserFactory
 from tests.registry.factories import ServiceUnitFactory
 
@@ -48,6 +49,7 @@ class World:
         old = make_application(earlier, certified, self.coordinator, now=now - 390 * DAY)
         answer_all(old)
         Application.objects.filter(pk=old.pk).update(state="accepted")
+        certify(old)  # the unit holds a certificate of the earlier round
         self.renewal = make_application(current, certified, self.coordinator, now=now,
                                         kind="renewal")
         self.new = make_application(current, newcomer, self.coordinator, now=now)

@@ -69,8 +69,8 @@ def test_apply_after_the_close_is_refused(coordinator_client, coordinator, unit,
 
 
 def earlier_application(unit, coordinator, secretariat, state):
-    """An application of the round before, taken to ``state`` (accepted: the unit was
-    certified, as far as this system knows before its certificates app exists)."""
+    """An application of the round before, taken to ``state``; an accepted one also gets a
+    certificate (the unit was certified)."""
     from gecc.applications.domain import submit_application
     from gecc.applications.models import Application as Model
     from tests.applications.factories import DURING
@@ -87,6 +87,10 @@ def earlier_application(unit, coordinator, secretariat, state):
     submit_application(previous, coordinator, now=DURING - 385 * day)
     if state != "submitted":
         Model.objects.filter(pk=previous.pk).update(state=state)
+    if state == "accepted":
+        from tests.certificates.lifecycle_factories import certify
+
+        certify(previous)
     return previous
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from gecc.applications.models import Answer, Application
 from gecc.audit.models import AuditEntry
 from tests.applications.factories import DURING, answer_all, make_application, make_round
+from tests.certificates.lifecycle_factories import certify
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,7 @@ YEAR = datetime.timedelta(days=365)
 def renewal(application, coordinator, secretariat, unit, clock, coordinator_client):
     answer_all(application, score=3)
     Application.objects.filter(pk=application.pk).update(state="accepted")
+    certify(application)  # the unit holds a certificate of the earlier round
     later = make_round(secretariat, year=2570, **{
         name: value + YEAR for name, value in {
             "applications_open_at": application.round.applications_open_at,

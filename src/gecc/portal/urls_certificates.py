@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The unit's certificates in the portal (namespace ``portal``)."""
 
-urlpatterns = []
+from django.urls import path
+
+from gecc.portal.views import certificates as views
+
+urlpatterns = [
+    path("certificates/", views.CertificateListView.as_view(), name="certificate.list"),
+    path("certificates/<int:pk>/pdf/", views.CertificatePdfView.as_view(),
+         name="certificate.pdf"),
+]

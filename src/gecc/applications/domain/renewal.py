@@ -1,11 +1,18 @@
 """Renewal: a new application starts from the unit's previous self-assessment.
 
-Who may renew: a unit that holds or held a certification. Until the decisions and
-certificates apps exist, the furthest an application gets is "accepted" (it passed the desk
-review and went on to its site visit), so an application of an earlier round in
-``RENEWABLE_STATES`` stands for "was certified". A unit whose earlier applications were only
-submitted, returned, rejected or withdrawn never was, and applies as new. When certificates
-arrive, ``certified_application_for`` asks them instead; its callers stay as they are.
+Who may renew: a unit that holds or held a certification. The answer comes from
+``certified_application_for(unit, round_obj)``, which its callers use unchanged:
+
+* A higher app that knows about certification registers its own answer with
+  ``register_certified_lookup(fn)`` (``fn(unit, round_obj) -> Application | None``) when
+  Django starts; the certificates app does (``gecc.certificates.domain.renewal``): a unit
+  "was certified" when it holds or held a certificate from an earlier round that was not
+  withdrawn (valid, suspended or expired), and the renewal starts from that certificate's
+  application.
+* With nothing registered (this app alone), an application of an earlier round in
+  ``RENEWABLE_STATES`` ("accepted": it passed the desk review and went on to its site
+  visit) stands for "was certified". A unit whose earlier applications were only submitted,
+  returned, rejected or withdrawn never was, and applies as new.
 """
 
 from __future__ import annotations
@@ -28,9 +35,25 @@ from .items import scale_values
 RENEWABLE_STATES = frozenset({ApplicationState.ACCEPTED})
 
 
+# The lookup a higher app registered (``register_certified_lookup``), or None.
+_certified_lookup = None
+
+
+def register_certified_lookup(fn):
+    """Let ``fn(unit, round_obj) -> Application | None`` answer ``certified_application_for``
+    (the certificates app registers one at start-up; the last registration wins). Returns
+    ``fn``, so it can be used as a decorator."""
+    global _certified_lookup
+    _certified_lookup = fn
+    return fn
+
+
 def certified_application_for(unit, round_obj):
-    """The unit's most recent application of an earlier round that reached the certified
-    end state (``RENEWABLE_STATES``), or None: the application a renewal starts from."""
+    """The application a renewal of ``unit`` in ``round_obj`` starts from, or None (the unit
+    never was certified): the registered lookup's answer when there is one, else the unit's
+    most recent application of an earlier round in ``RENEWABLE_STATES``."""
+    if _certified_lookup is not None:
+        return _certified_lookup(unit, round_obj)
     return (Application.objects.filter(unit=unit, round__year__lt=round_obj.year,
                                        state__in=RENEWABLE_STATES)
             .order_by("-round__year", "-pk").first())
