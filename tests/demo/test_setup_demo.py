@@ -21,9 +21,9 @@ def test_setup_demo_twice_creates_nothing_more(capsys):
     assert counts() == first
     users, units, _, editions, applications = first
     # The four role logins, ten placeholder members of sub-committees 4, 5 and 6 of 2563 and
-    # two of the field round's sub-committee 1; the eight 2563 applications and the field
-    # round's three.
-    assert (users, units, editions, applications) == (16, 8, 1, 11)
+    # two of the field round's sub-committee 1; the eight 2563 applications, the field
+    # round's three and the one of the historical 2559 round (its certificate has expired).
+    assert (users, units, editions, applications) == (16, 8, 1, 12)
     out = capsys.readouterr().out
     assert "secretariat@demo.gecc.local" in out
     assert "gecc-demo-2563" in out

@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from gecc.applications.demo import load_lamphun_2563_round
 from gecc.criteria.interfaces.example import load_example_edition
 from gecc.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, ensure_demo_accounts
+from gecc.demo.decisions import load_lamphun_2563_decisions
 from gecc.demo.evidence import attach_demo_evidence
 from gecc.demo.field import ensure_field_demo_round
 from gecc.demo.rounds import ensure_open_demo_round
@@ -29,11 +30,13 @@ class Command(BaseCommand):
             team = load_lamphun_2563_visits(demo_round, users[0][0])
             load_lamphun_2563_scores(team)
             close_site_visits(demo_round, users[0][0])
+            decided = load_lamphun_2563_decisions(demo_round)
             field_round = ensure_field_demo_round(before_submit=attach_demo_evidence)
         self.stdout.write(f"Round: {demo_round} with the eight Lamphun applications")
         self.stdout.write(f"  {team}: visits on 8–9 June 2563, itinerary confirmed, every unit "
                           "scored by the members and consolidated (proposed results); the "
-                          "round now awaits the steering committee's decision")
+                          "round went on to the steering committee's decision")
+        self.stdout.write(self._decisions_text(decided))
         self.stdout.write(f"Round: {field_round} in its site visits: the demo member scores "
                           "three Lamphun units in the field app (/field/)")
         open_round = ensure_open_demo_round()
@@ -48,3 +51,30 @@ class Command(BaseCommand):
             "  (add it to an authenticator app, or run `.venv/bin/python manage.py demo_otp`)."
         )
         self.stdout.write("")
+
+    def _decisions_text(self, decided):
+        certificates = decided.certificates
+        levels = {}
+        for certificate in sorted(certificates, key=lambda c: c.level_rank):
+            levels[certificate.level_name_th] = levels.get(certificate.level_name_th, 0) + 1
+        by_level = ", ".join(f"{name} {count}" for name, count in levels.items())
+        lines = [f"  Steering-committee meeting {decided.meeting} (held "
+                 f"{decided.meeting.held_on:%Y-%m-%d}, {decided.meeting.state}): "
+                 f"{decided.meeting.decisions.count()} decisions, the proposed levels approved; "
+                 "the feedback reports released to the units"]
+        if certificates:
+            lines.append(f"  Certificates {certificates[0].number} … {certificates[-1].number} "
+                         f"({by_level}); check one at /verify/<number>/ or on the public "
+                         "registry (/registry/)")
+        if decided.appeal is not None:
+            lines.append(f"  Appeal in progress: {decided.appeal.application.unit.name_th} asks "
+                         f"for {decided.appeal.requested_level} ({decided.appeal.state}, "
+                         "reviewer: the steering-committee login)")
+        if decided.suspended is not None:
+            lines.append(f"  Suspended after a public complaint: {decided.suspended.number} "
+                         f"({decided.suspended.unit.name_th}, {decided.suspended.state})")
+        if decided.expired is not None:
+            lines.append(f"  Expired (history, round {decided.expired.year}): "
+                         f"{decided.expired.number} ({decided.expired.unit.name_th}, valid until "
+                         f"{decided.expired.valid_until:%Y-%m-%d}, {decided.expired.state})")
+        return "\n".join(lines)
