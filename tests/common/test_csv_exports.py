@@ -167,6 +167,34 @@ def team_sheet_export(user):
 CSV_EXPORTS["scoring:team.export"] = team_sheet_export
 
 
+
+def appeal_export(user):
+    """An appeal of a unit with a hostile name."""
+    from gecc.decisions.domain.appeals import file_appeal
+    from gecc.registry.models import ServiceUnit
+    from tests.decisions.builders import decided
+
+    decision = decided()
+    unit = decision.application.unit
+    ServiceUnit.objects.filter(pk=unit.pk).update(name_th=HOSTILE[0])
+    file_appeal(decision, unit.coordinators.get(), reasons="คะแนนต่ำกว่าความเป็นจริง")
+    return reverse("decisions:appeal.export"), {}
+
+
+def certificate_export(user):
+    """A certificate of a unit with a hostile name."""
+    from gecc.certificates.domain.issue import issue_certificate
+    from tests.certificates.factories_issue import certify_world
+
+    world = certify_world(name_th=HOSTILE[0])
+    issue_certificate(world.decision, world.secretariat)
+    return reverse("certificates:certificate.export"), {}
+
+
+CSV_EXPORTS["decisions:appeal.export"] = appeal_export
+CSV_EXPORTS["certificates:certificate.export"] = certificate_export
+
+
 WITH_DATA = set(CSV_EXPORTS) - {"registry:import.template"}
 
 
