@@ -51,6 +51,8 @@ def test_score_min_category_rule_fails_by_shortfall(edition):
          "actual": 33.33, "shortfall": 26.67},
         {"level": "excellence", "rule": "min_overall", "required": 85.0, "actual": 60.0,
          "shortfall": 25.0},
+        {"level": "excellence", "rule": "min_category", "ref": "P", "required": 60.0,
+         "actual": 33.33, "shortfall": 26.67},
     ]
 
 
@@ -69,8 +71,21 @@ def test_score_mandatory_rule_fails(edition):
     assert result.overall_percent == 70.0
     assert result.mandatory_failed == ["P1.1"]
     assert result.level is None
+    # The shape of every rule (required, actual, shortfall; counted in items here), with
+    # the items not met as an extra.
     assert result.explanation[0] == {"level": "basic", "rule": "all_mandatory",
-                                     "failed_items": ["P1.1"], "shortfall": 1}
+                                     "required": 1, "actual": 0, "shortfall": 1,
+                                     "failed_items": ["P1.1"]}
+
+
+def test_every_failed_rule_has_required_actual_and_shortfall(edition):
+    result = score_application(edition, {"P1.1": 0, "P1.2": 0, "Q1.1": 1, "Q1.2": 0})
+    assert {reason["rule"] for reason in result.explanation} >= {"all_mandatory",
+                                                                 "min_overall"}
+    for reason in result.explanation:
+        assert {"level", "rule", "required", "actual", "shortfall"} <= set(reason)
+        if reason["actual"] is not None:
+            assert reason["shortfall"] == pytest.approx(reason["required"] - reason["actual"])
 
 
 def test_score_all_rules_hold_gives_top_level(edition):

@@ -237,19 +237,24 @@ class CompiledEdition:
                     for i, ref in enumerate(self.criterion_refs)}
         categories = {ref: (round_percent(100.0 * cat_num[i] / cat_den[i]) if cat_den[i] else None)
                       for i, ref in enumerate(self.category_refs)}
-        failed = [ref for index, met, ref in self.mandatory
-                  if values[index] is not None and values[index] < met]
-        level, explanation = self._level(overall, categories, criteria, failed)
+        assessed = [(ref, values[index] >= met) for index, met, ref in self.mandatory
+                    if values[index] is not None]
+        failed = [ref for ref, met in assessed if not met]
+        level, explanation = self._level(overall, categories, criteria, failed, len(assessed))
         return Result(overall, categories, criteria, failed, level, explanation)
 
-    def _level(self, overall, categories, criteria, failed):
+    def _level(self, overall, categories, criteria, failed, mandatory_assessed):
         reached, explanation = None, []
         overall_value = overall if overall is not None else 0.0
         for code, all_mandatory, min_overall, min_cat, min_crit in self.levels:
             reasons = []
             if all_mandatory and failed:
-                reasons.append({"level": code, "rule": "all_mandatory", "failed_items": failed,
-                                "shortfall": len(failed)})
+                # Counted in items: every assessed mandatory item is required, ``actual``
+                # are met; ``failed_items`` names the others.
+                reasons.append({"level": code, "rule": "all_mandatory",
+                                "required": mandatory_assessed,
+                                "actual": mandatory_assessed - len(failed),
+                                "shortfall": len(failed), "failed_items": failed})
             if overall_value < min_overall:
                 reasons.append(_shortfall(code, "min_overall", None, min_overall, overall))
             for ref, _, minimum in min_cat:
