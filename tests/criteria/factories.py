@@ -26,7 +26,8 @@ SMALL = {
          "rule": {"all_mandatory": True, "min_overall": 70, "min_category": {"P": 60}}},
         {"code": "excellence", "name_th": "เป็นเลิศ", "name_en": "Excellence",
          "colour": "gold",
-         "rule": {"all_mandatory": True, "min_overall": 85, "min_criterion": {"Q1": 80}}},
+         "rule": {"all_mandatory": True, "min_overall": 85, "min_category": {"P": 60},
+                  "min_criterion": {"Q1": 80}}},
     ],
     "categories": [
         {"ref": "P", "kind": "physical", "name_th": "ด้านกายภาพ", "name_en": "Physical",

@@ -25,9 +25,10 @@ def test_load_edition_creates_version_and_tree():
     version = outcome.version
     assert outcome.created is True
     assert str(version) == "GECC 2599 r1"
+    # Stored in document order, as the file lists them (Meta.ordering is the position).
     assert list(version.nodes.values_list("kind", "ref")) == [
-        ("category", "P"), ("category", "Q"), ("criterion", "P1"), ("criterion", "Q1"),
-        ("item", "P1.1"), ("item", "P1.2"), ("item", "Q1.1"), ("item", "Q1.2")]
+        ("category", "P"), ("criterion", "P1"), ("item", "P1.1"), ("item", "P1.2"),
+        ("category", "Q"), ("criterion", "Q1"), ("item", "Q1.1"), ("item", "Q1.2")]
     assert version.nodes.get(ref="P1.1").parent.ref == "P1"
     assert AuditEntry.objects.filter(action="criteria.version_loaded").count() == 1
 
@@ -187,4 +188,7 @@ def test_load_criteria_command_bad_yaml(tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("load_criteria", str(path), stderr=err)
-    assert err.getvalue().startswith("line 2, column 1: not valid YAML")
+    # The machine path first, then the reason in the words the upload page uses.
+    line = err.getvalue().splitlines()[0]
+    assert line.startswith("line 2, column 1: ")
+    assert "YAML" in line and line.endswith("]")

@@ -109,11 +109,13 @@ def test_evaluate_chair_strategy_without_chair(tmp_path, criteria_file):
     assert "the chair strategy needs rows with role=chair" in str(caught.value)
 
 
-def test_evaluate_invalid_criteria_names_path(tmp_path):
+def test_evaluate_invalid_criteria_names_path(tmp_path, capsys):
     document = small_document()
     document["levels"][0]["colour"] = "green"
     path = Path(tmp_path) / "criteria.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CommandError) as caught:
         _run(path, _csv(tmp_path, "assessor,item,score\na,P1.1,2\n"))
-    assert "levels[0].colour: " in str(caught.value)
+    assert str(caught.value) == "criteria.yaml: 1 problem(s); nothing was scored"
+    # As load_criteria prints them: the path, the reason, the place in words.
+    assert capsys.readouterr().err.startswith("levels[0].colour: ")

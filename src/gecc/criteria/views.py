@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -12,13 +13,19 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from gecc.criteria.domain.diff import diff_editions
 from gecc.criteria.domain.editions import load_edition, spec_from_version
-from gecc.criteria.domain.parse import CriteriaError
+from gecc.criteria.domain.nesting import LevelsNotNested, nesting_warnings
+from gecc.criteria.domain.parse import CriteriaError, edition_to_dict
 from gecc.criteria.domain.search import normalise
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.interfaces.excel import write_workbook
 from gecc.criteria.interfaces.forms import CriteriaUploadForm
 from gecc.criteria.interfaces.labels import diff_rows
+from gecc.criteria.interfaces.locations import describe_issues
 from gecc.criteria.models import EditionVersion
+
+# The signed document of an upload waiting for the confirmation of unnested levels.
+PENDING_SALT = "gecc.criteria.upload.unnested"
+PENDING_SECONDS = 3600
 
 
 class StaffPermissionMixin(PermissionRequiredMixin):
@@ -78,6 +85,8 @@ class EditionVersionDetailView(CriteriaViewMixin, TemplateView):
         scales = {scale["code"]: scale for scale in version.scales}
         others = self.versions().filter(edition=version.edition).exclude(pk=version.pk)
         context.update({
+            "nesting_warnings": describe_issues(nesting_warnings(version.levels),
+                                                {"levels": version.levels}),
             "version": version, "tree": tree, "query": query,
             "match_count": len(matches) if matches is not None else None,
             "levels": version.levels, "scales": scales,
@@ -113,19 +122,61 @@ class EditionVersionExportView(CriteriaViewMixin, View):
 
 
 class EditionVersionUploadView(StaffPermissionMixin, FormView):
+    """Upload a criteria file. A file whose only problem is levels that are not nested
+    (``domain.nesting``) shows the warnings and a confirmation: the checked document travels
+    in a signed field (``PENDING_SALT``, an hour), so the file need not be chosen again."""
+
     permission_required = "criteria.load_edition"
     template_name = "criteria/edition_version/upload.html"
     form_class = CriteriaUploadForm
 
+    def post(self, request, *args, **kwargs):
+        if "pending" in request.POST:
+            return self.confirm_unnested(request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        name = form.cleaned_data["file"].name
         try:
-            outcome = load_edition(form.edition, actor=self.request.user,
-                                   source_name=form.cleaned_data["file"].name,
+            outcome = load_edition(form.edition, actor=self.request.user, source_name=name,
                                    request=self.request)
+        except LevelsNotNested as exc:
+            # The canonical document (plain JSON) of what was checked.
+            return self.ask_to_confirm(form, exc, {"document": edition_to_dict(form.edition),
+                                                   "name": name})
         except CriteriaError as exc:
             form.issues = form.locate(exc.issues)
             form.add_error("file", _("The file could not be loaded."))
             return self.form_invalid(form)
+        return self.loaded(outcome)
+
+    def ask_to_confirm(self, form, exc, pending, missing_tick=False):
+        return self.render_to_response(self.get_context_data(
+            form=form, warnings=describe_issues(exc.issues, pending["document"]),
+            pending=signing.dumps(pending, salt=PENDING_SALT, compress=True),
+            pending_name=pending["name"], missing_tick=missing_tick))
+
+    def confirm_unnested(self, request):
+        try:
+            pending = signing.loads(request.POST["pending"], salt=PENDING_SALT,
+                                    max_age=PENDING_SECONDS)
+        except signing.BadSignature:
+            messages.error(request, _("The confirmation is out of date; choose the file "
+                                      "again."))
+            return redirect("criteria:version.upload")
+        form = self.form_class()
+        try:
+            outcome = load_edition(pending["document"], actor=request.user,
+                                   source_name=pending["name"], request=request,
+                                   accept_unnested=bool(request.POST.get("confirm")))
+        except LevelsNotNested as exc:
+            return self.ask_to_confirm(form, exc, pending, missing_tick=True)
+        except CriteriaError as exc:  # e.g. the same revision was loaded meanwhile
+            form.issues = form.locate(exc.issues)
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.loaded(outcome)
+
+    def loaded(self, outcome):
         if outcome.created:
             messages.success(self.request, _("Loaded %(version)s.") % {"version": outcome.version})
         else:

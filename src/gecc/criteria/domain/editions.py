@@ -14,6 +14,7 @@ from gecc.audit.domain import log_action
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.models import Edition, EditionLockedError, EditionVersion, Node
 
+from .nesting import LevelsNotNested, nesting_warnings
 from .parse import CriteriaError, Issue, edition_to_dict, parse_edition
 from .search import normalise
 from .spec import Edition as EditionSpec
@@ -31,9 +32,12 @@ def checksum(spec: EditionSpec) -> str:
 
 
 @transaction.atomic
-def load_edition(spec_or_document, *, actor=None, source_name="", request=None) -> LoadOutcome:
+def load_edition(spec_or_document, *, actor=None, source_name="", request=None,
+                 accept_unnested=False) -> LoadOutcome:
     """Store an edition version. The same revision again changes nothing; a higher revision
-    adds a version; a known revision with different content, or a lower one, is refused."""
+    adds a version; a known revision with different content, or a lower one, is refused.
+    Levels that are not nested (``nesting.nesting_warnings``) refuse a new version with
+    ``LevelsNotNested`` unless ``accept_unnested`` (the secretariat confirmed it; audited)."""
     spec = (spec_or_document if isinstance(spec_or_document, EditionSpec)
             else parse_edition(spec_or_document))
     digest = checksum(spec)
@@ -53,6 +57,9 @@ def load_edition(spec_or_document, *, actor=None, source_name="", request=None) 
             "revision %(revision)s is lower than the latest loaded revision %(latest)s")
             % {"revision": spec.revision, "latest": latest.revision})])
     document = edition_to_dict(spec)
+    warnings = nesting_warnings(document["levels"])
+    if warnings and not accept_unnested:
+        raise LevelsNotNested(warnings)
     version = EditionVersion.objects.create(
         edition=edition, revision=spec.revision, status=spec.status, locale=spec.locale,
         name_th=spec.name_th, name_en=spec.name_en, default_scale=spec.default_scale,
@@ -67,7 +74,8 @@ def load_edition(spec_or_document, *, actor=None, source_name="", request=None) 
     log_action("criteria.version_loaded", actor=actor, obj=version, request=request,
                data={"standard": spec.standard, "label": spec.label,
                      "revision": spec.revision, "status": spec.status,
-                     "checksum": digest, "source": source_name})
+                     "checksum": digest, "source": source_name,
+                     **({"levels_not_nested": [w.path for w in warnings]} if warnings else {})})
     return LoadOutcome(version, True)
 
 
@@ -75,16 +83,29 @@ def _is_user(actor):
     return actor is not None and getattr(actor, "is_authenticated", False)
 
 
+def document_positions(spec) -> dict[str, int]:
+    """``{ref: position}`` in document order: each category, then its criteria, each
+    criterion followed by its items, as the file lists them (references are unique)."""
+    positions = {}
+    for category in spec.categories:
+        positions[category.ref] = len(positions) + 1
+        for criterion in category.criteria:
+            positions[criterion.ref] = len(positions) + 1
+            for item in criterion.items:
+                positions[item.ref] = len(positions) + 1
+    return positions
+
+
 def _store_tree(version, spec):
-    position = 0
+    # Rows are created a level at a time (a parent needs its primary key first), but
+    # numbered in document order, so ordering by position lists the tree as the file does.
+    positions = document_positions(spec)
 
     def node(kind, parent, ref, **fields):
-        nonlocal position
-        position += 1
         texts = " ".join([ref, fields.get("text_th", ""), fields.get("text_en", ""),
                           fields.get("guidance_th", ""), fields.get("guidance_en", "")])
-        return Node(version=version, parent=parent, kind=kind, position=position, ref=ref,
-                    search_text=normalise(texts), **fields)
+        return Node(version=version, parent=parent, kind=kind, position=positions[ref],
+                    ref=ref, search_text=normalise(texts), **fields)
 
     categories = [node(NodeKind.CATEGORY, None, c.ref, category_kind=c.kind,
                        text_th=c.name_th, text_en=c.name_en) for c in spec.categories]

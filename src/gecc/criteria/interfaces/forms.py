@@ -3,37 +3,28 @@ from django.utils.translation import gettext_lazy as _
 
 from gecc.criteria.domain.parse import CriteriaError, Issue, parse_edition
 
-from .excel import read_workbook
+from .files import MAX_BYTES as MAX_SIZE
+from .files import read_criteria_bytes
 from .locations import describe_issues
-from .yaml_io import read_yaml_text
-
-MAX_SIZE = 2 * 1024 * 1024
 
 
 class CriteriaUploadForm(forms.Form):
-    file = forms.FileField(label=_("Criteria file"),
+    file = forms.FileField(label=_("Criteria file"), allow_empty_file=True,
                            help_text=_("A YAML (.yaml, .yml) or Excel (.xlsx) file, at most 2 MB."))
 
     def clean_file(self):
+        """The file read as every way in reads it (``files.read_criteria_bytes``: type,
+        size, empty, binary, encoding, damaged workbook), then validated."""
         upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".yaml", ".yml", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .yaml, .yml or .xlsx file."))
-        if upload.size > MAX_SIZE:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
         self.issues, self.document, self.rows = [], None, {}
+        if upload.size > MAX_SIZE:
+            # Refused before reading it, with the words every way in uses.
+            self.issues = self.locate(CriteriaError([Issue(
+                "(file)", "too_large", _("the file is larger than 2 MB"))]).issues)
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
         try:
-            if name.endswith(".xlsx"):
-                document = read_workbook(upload, rows=self.rows)
-            else:
-                try:
-                    text = upload.read().decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise CriteriaError([Issue("(document)", "encoding",
-                                               _("the file is not UTF-8 text"))]) from exc
-                document = read_yaml_text(text)
-            self.document = document
-            self.edition = parse_edition(document)
+            self.document = read_criteria_bytes(upload.read(), upload.name, rows=self.rows)
+            self.edition = parse_edition(self.document)
         except CriteriaError as exc:
             self.issues = self.locate(exc.issues)
             raise forms.ValidationError(

@@ -163,7 +163,7 @@ def _join(steps):
 
 def special_location(path) -> str | None:
     """Places the readers write themselves: a YAML line, a workbook row or sheet, the file."""
-    if path in ("(document)", "(workbook)", ""):
+    if path in ("(document)", "(workbook)", "(file)", ""):
         return _("the whole file")
     if match := _YAML_MARK.match(path):
         return _("line %(line)s, column %(column)s") % {"line": match[1], "column": match[2]}

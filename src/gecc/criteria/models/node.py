@@ -24,7 +24,11 @@ class NodeQuerySet(RoleScopedQuerySet):
 
 
 class Node(models.Model):
-    """A category, criterion or item of one edition version, in document order."""
+    """A category, criterion or item of one edition version. ``position`` numbers the
+    version's nodes in document order (a category, its first criterion, that criterion's
+    items, the next criterion…; ``editions.document_positions``). Versions loaded before
+    that numbered categories first, then criteria, then items; their rows are locked and
+    keep it, and every reader walks the tree by parent, which reads the same in both."""
 
     version = models.ForeignKey("criteria.EditionVersion", on_delete=models.CASCADE,
                                 related_name="nodes", verbose_name=_("version"))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gecc.criteria.domain.parse import CriteriaError, parse_edition
+from gecc.criteria.domain.nesting import nesting_warnings
+from gecc.criteria.domain.parse import CriteriaError, edition_to_dict, parse_edition
 from gecc.criteria.domain.scoring import STRATEGIES, ScoringError, compile_edition
-from gecc.criteria.interfaces.excel import read_workbook
-from gecc.criteria.interfaces.yaml_io import read_yaml_file
+from gecc.criteria.interfaces.files import issue_lines, read_criteria_file
 
 
 def read_scores(path):
@@ -61,20 +61,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         criteria = Path(options["criteria"])
+        document, rows = None, {}
         try:
-            if criteria.suffix.lower() == ".xlsx":
-                with criteria.open("rb") as handle:
-                    edition = parse_edition(read_workbook(handle))
-            else:
-                edition = parse_edition(read_yaml_file(criteria))
+            document = read_criteria_file(criteria, rows=rows)
+            edition = parse_edition(document)
         except FileNotFoundError as exc:
             raise CommandError(f"{criteria}: no such file") from exc
         except CriteriaError as exc:
-            raise CommandError(f"{criteria.name} is not valid:\n{exc}") from exc
+            for line in issue_lines(exc, document, rows):
+                self.stderr.write(line)
+            raise CommandError(f"{criteria.name}: {len(exc.issues)} problem(s); nothing was "
+                               "scored") from exc
+        for line in issue_lines(CriteriaError(nesting_warnings(
+                edition_to_dict(edition)["levels"])), document, rows):
+            self.stderr.write(f"warning: {line}")
         try:
             sheets, chair, problems = read_scores(options["scores"])
         except FileNotFoundError as exc:
             raise CommandError(f"{options['scores']}: no such file") from exc
+        known = [unit_type.code for unit_type in edition.unit_types]
+        if options["unit_type"] is not None and options["unit_type"] not in known:
+            raise CommandError(f"--unit-type {options['unit_type']}: not a unit type of "
+                               f"{criteria.name} ({', '.join(known) or 'it has none'})")
         compiled = compile_edition(edition, options["unit_type"])
         if not sheets and not problems:
             problems.append("the scores file has no rows")

@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gecc.criteria.domain.editions import load_edition
+from gecc.criteria.domain.nesting import LevelsNotNested
 from gecc.criteria.domain.parse import CriteriaError
-from gecc.criteria.interfaces.excel import read_workbook
-from gecc.criteria.interfaces.locations import describe_issues
-from gecc.criteria.interfaces.yaml_io import read_yaml_file
+from gecc.criteria.interfaces.files import issue_lines, read_criteria_file
 
 
 class Command(BaseCommand):
@@ -15,6 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="criteria file (.yaml, .yml or .xlsx)")
+        parser.add_argument(
+            "--accept-unnested-levels", action="store_true",
+            help="load the edition even though a higher level's rule does not imply the "
+                 "lower level's (read the warnings first: the scheme's levels are cumulative)")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -22,17 +25,19 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         document, rows = None, {}
         try:
-            if path.suffix.lower() == ".xlsx":
-                with path.open("rb") as handle:
-                    document = read_workbook(handle, rows=rows)
-            else:
-                document = read_yaml_file(path)
-            outcome = load_edition(document, source_name=path.name)
+            document = read_criteria_file(path, rows=rows)
+            outcome = load_edition(document, source_name=path.name,
+                                   accept_unnested=options["accept_unnested_levels"])
+        except LevelsNotNested as exc:
+            for line in issue_lines(exc, document, rows):
+                self.stderr.write(f"warning: {line}")
+            raise CommandError(
+                f"{path.name}: the levels are not nested ({len(exc.issues)} warning(s)); "
+                "nothing was loaded. If this is deliberate, run again with "
+                "--accept-unnested-levels") from exc
         except CriteriaError as exc:
-            # The machine path first (what scripts grep for), then the place in words.
-            for issue, located in zip(exc.issues, describe_issues(exc.issues, document, rows),
-                                      strict=True):
-                self.stderr.write(f"{issue.path}: {issue.message} [{located.where}]")
+            for line in issue_lines(exc, document, rows):
+                self.stderr.write(line)
             raise CommandError(f"{path.name}: {len(exc.issues)} problem(s); nothing was loaded"
                                ) from exc
         version = outcome.version
