@@ -345,7 +345,13 @@ def test_a_refused_photo_is_explained_and_the_next_one_still_works(world, page, 
     photo.set_input_files(files=[{"name": "ลานจอดรถ.png", "mimeType": "image/png",
                                   "buffer": png()}])
     page.wait_for_selector("article[data-ref='P1.1'] [data-testid=photos] img")
-    page.wait_for_selector(SETTLED)
+    # The picture shows before it is queued, so "settled" can be seen once before the
+    # upload starts: wait (bounded) for the server to hold it.
+    for _attempt in range(100):
+        page.wait_for_selector(SETTLED)
+        if ItemPhoto.objects.filter(item_score__item__ref="P1.1").exists():
+            break
+        page.wait_for_timeout(200)
     assert problem.is_hidden()
     assert ItemPhoto.objects.filter(item_score__item__ref="P1.1").count() == 1
     assert errors == []
