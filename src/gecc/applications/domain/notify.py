@@ -9,8 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 def recipients_for(application) -> list[str]:
     """The unit's coordinators and the application's contact person, each once."""
-    emails = list(application.unit.coordinators.filter(is_active=True)
-                  .order_by("email").values_list("email", flat=True))
+    emails = application.unit.coordinator_emails()
     if application.contact_email:
         emails.append(application.contact_email)
     seen, out = set(), []

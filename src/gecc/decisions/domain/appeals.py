@@ -85,8 +85,7 @@ def coordinates(user, application) -> bool:
 
 
 def coordinator_emails(application) -> list[str]:
-    return list(application.unit.coordinators.filter(is_active=True)
-                .order_by("email").values_list("email", flat=True))
+    return application.unit.coordinator_emails()
 
 
 def reviewer_candidates():

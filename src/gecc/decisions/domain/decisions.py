@@ -322,11 +322,10 @@ EVENT_CORRECTED = "decisions.corrected"
 def _tell_the_unit_of_correction(decision, actor):
     from django.urls import reverse
 
-    from gecc.decisions.domain.meetings import coordinator_emails
     from gecc.notifications.domain import notify
 
     application = decision.application
-    notify(EVENT_CORRECTED, recipients=coordinator_emails(application), obj=decision,
+    notify(EVENT_CORRECTED, recipients=application.unit.coordinator_emails(), obj=decision,
            actor=actor,
            context={"application": application, "unit": application.unit,
                     "round": decision.meeting.round, "decision": decision,

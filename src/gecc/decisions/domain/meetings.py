@@ -124,11 +124,6 @@ def close_refusal(meeting) -> str | None:
     return None
 
 
-def coordinator_emails(application) -> list[str]:
-    return list(application.unit.coordinators.filter(is_active=True)
-                .order_by("email").values_list("email", flat=True))
-
-
 @transaction.atomic
 def close_meeting(meeting, actor, request=None) -> Meeting:
     from gecc.decisions.domain.decisions import appeal_deadline
@@ -180,7 +175,7 @@ def _tell_the_unit(decision, actor, deadline):
     url = reverse("portal:application.detail", kwargs={"pk": application.pk})
     feedback_url = (reverse("portal:application.feedback", kwargs={"pk": application.pk})
                     if decision.outcome != DecisionOutcome.DEFER else "")
-    notify(EVENT_DECIDED, recipients=coordinator_emails(application), obj=decision,
+    notify(EVENT_DECIDED, recipients=application.unit.coordinator_emails(), obj=decision,
            actor=actor,
            context={"application": application, "unit": application.unit,
                     "round": application.round, "decision": decision,

@@ -7,7 +7,6 @@ cannot be filed, the page says why instead of showing the form."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from gecc.decisions.interfaces.appeals import AppealForm
 from gecc.decisions.models import Appeal, Decision
 from gecc.decisions.views.appeals import (
     appeal_context,
+    get_appeal,
     get_attachment,
     serve_attachment,
 )
@@ -82,21 +82,9 @@ class AppealCreateView(PortalView):
         return redirect("portal:appeal.detail", pk=appeal.pk)
 
 
-def get_own_appeal(user, pk) -> Appeal:
-    appeal = (Appeal.objects.visible_to(user)
-              .select_related("decision", "decision__meeting", "application",
-                              "application__unit", "application__round",
-                              "application__round__edition", "filed_by", "received_by",
-                              "reviewer", "decided_by")
-              .filter(pk=pk).first())
-    if appeal is None or not user.has_perm("decisions.view_appeal", appeal):
-        raise Http404
-    return appeal
-
-
 class AppealDetailView(PortalView):
     def get(self, request, pk):
-        appeal = get_own_appeal(request.user, pk)
+        appeal = get_appeal(request.user, pk)
         return render(request, "portal/appeal/detail.html", appeal_context(appeal))
 
 

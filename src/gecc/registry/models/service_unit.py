@@ -106,6 +106,12 @@ class ServiceUnit(models.Model):
     def service_list(self) -> list[str]:
         return [line.strip() for line in self.services.splitlines() if line.strip()]
 
+    def coordinator_emails(self) -> list[str]:
+        """The e-mail addresses of the unit's active coordinators, in order: whom the unit's
+        notices go to."""
+        return list(self.coordinators.filter(is_active=True).order_by("email")
+                    .values_list("email", flat=True))
+
     def compute_search_text(self, organization_parts=None):
         """The unit's code and names, then its organisation's names and abbreviation
         (``organization_parts``, or read from ``self.organization``)."""
