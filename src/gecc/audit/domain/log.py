@@ -50,11 +50,16 @@ class PendingEntry(NamedTuple):
     object_repr: str = ""
 
 
+def person(actor):
+    """``actor`` when it is a signed-in person, else None: work done by the system (a
+    scheduled task, a command, a listener) records no user."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def build_entry(action, *, actor=None, obj=None, before=None, after=None, data=None,
                 request=None, actor_label="", ip_address=None) -> PendingEntry:
     """The entry ``log_action`` would write, unsaved (for ``log_actions``)."""
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    actor = person(actor)
     payload = {}
     if before is not None:
         payload["before"] = before

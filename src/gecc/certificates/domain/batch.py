@@ -27,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, person
 from gecc.certificates.enums import BatchState, CertificateState
 from gecc.certificates.models import Certificate, CertificateBatch
 
@@ -55,10 +55,6 @@ def download_name(batch) -> str:
     return f"GECC-{batch.round.year}-certificates.zip"
 
 
-def _is_person(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
 @transaction.atomic
 def start_batch(round_obj, actor, request=None) -> tuple[CertificateBatch, bool]:
     """``(batch, started)``: a new queued batch of the round (audited
@@ -72,8 +68,8 @@ def start_batch(round_obj, actor, request=None) -> tuple[CertificateBatch, bool]
         return busy, False
     total = batch_certificates(round_obj).count()
     batch = CertificateBatch.objects.create(
-        round=round_obj, total=total, requested_by=actor if _is_person(actor) else None)
-    log_action("certificate.batch_started", actor=actor if _is_person(actor) else None,
+        round=round_obj, total=total, requested_by=person(actor))
+    log_action("certificate.batch_started", actor=person(actor),
                obj=batch, request=request,
                data={"round": round_obj.year, "total": total})
     enqueue_on_commit(generate_batch_task, batch.pk)

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, person
 from gecc.certificates.enums import CertificateState
 from gecc.certificates.models import Certificate, CertificateSequence
 
@@ -79,15 +79,6 @@ def level_of(version, code: str) -> tuple[int, dict] | None:
         if level.get("code") == code:
             return rank, level
     return None
-
-
-def _is_person(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
-def coordinator_emails(unit) -> list[str]:
-    return list(unit.coordinators.filter(is_active=True).order_by("email")
-                .values_list("email", flat=True))
 
 
 def snapshot(certificate) -> dict:
@@ -154,10 +145,10 @@ def issue_certificate(decision, actor, request=None) -> Certificate:
         level_name_th=level.get("name_th") or decision.level,
         level_name_en=level.get("name_en") or "", colour=level.get("colour") or "",
         valid_from=valid_from, valid_until=valid_until, state=CertificateState.ISSUED,
-        issued_at=timezone.now(), issued_by=actor if _is_person(actor) else None)
-    recipients = coordinator_emails(application.unit)
-    log_action("certificate.issued", actor=actor if _is_person(actor) else None,
-               actor_label="" if _is_person(actor) else "system", obj=certificate,
+        issued_at=timezone.now(), issued_by=person(actor))
+    recipients = application.unit.coordinator_emails()
+    log_action("certificate.issued", actor=person(actor),
+               actor_label="" if person(actor) else "system", obj=certificate,
                request=request, after=snapshot(certificate),
                data={"application": application.pk, "decision": decision.pk,
                      "unit": application.unit.name_th, "round": round_obj.year,
@@ -190,9 +181,9 @@ def change_certificate_level(certificate, decision, actor, request=None) -> Cert
     certificate.save(update_fields=["level", "level_rank", "level_name_th", "level_name_en",
                                     "colour", "decision", "updated_at"])
     after = snapshot(certificate)
-    recipients = coordinator_emails(certificate.unit)
-    log_action("certificate.level_changed", actor=actor if _is_person(actor) else None,
-               actor_label="" if _is_person(actor) else "system", obj=certificate,
+    recipients = certificate.unit.coordinator_emails()
+    log_action("certificate.level_changed", actor=person(actor),
+               actor_label="" if person(actor) else "system", obj=certificate,
                request=request,
                before={key: before[key] for key in ("level", "level_name_th")},
                after={key: after[key] for key in ("level", "level_name_th")},
@@ -206,7 +197,7 @@ def _tell_the_unit(event, certificate, recipients, actor):
     from gecc.notifications.domain import notify
 
     notify(event, recipients=recipients, obj=certificate,
-           actor=actor if _is_person(actor) else None,
+           actor=person(actor),
            context={"certificate": certificate, "unit": certificate.unit,
                     "round": certificate.round, "number": certificate.number,
                     "level_name": certificate.level_name_th,

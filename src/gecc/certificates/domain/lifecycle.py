@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import build_entry, log_action, log_actions
+from gecc.audit.domain import build_entry, log_action, log_actions, person
 from gecc.certificates.enums import CertificateState
 from gecc.certificates.models import Certificate, CertificateReminder
 
@@ -53,22 +53,13 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-def _is_person(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
-def _actor(actor):
-    return actor if _is_person(actor) else None
-
-
 def _actor_label(actor) -> str:
-    return "" if _is_person(actor) else "system"
+    return "" if person(actor) else "system"
 
 
 def coordinator_emails(certificate) -> list[str]:
     """The active coordinators of the certificate's unit, by e-mail."""
-    return list(certificate.unit.coordinators.filter(is_active=True)
-                .order_by("email").values_list("email", flat=True))
+    return certificate.unit.coordinator_emails()
 
 
 def _verify_url(certificate) -> str:
@@ -168,7 +159,7 @@ def _change_state(certificate, actor, state, reason, now=None) -> dict:
     certificate.state = state
     certificate.state_reason = reason
     certificate.state_changed_at = now or timezone.now()
-    certificate.state_changed_by = _actor(actor)
+    certificate.state_changed_by = person(actor)
     certificate.save(update_fields=["state", "state_reason", "state_changed_at",
                                     "state_changed_by", "updated_at"])
     return before
@@ -185,7 +176,7 @@ def _data(certificate, recipients, complaint=None) -> dict:
 def _tell_the_unit(event, certificate, recipients, actor, **extra):
     from gecc.notifications.domain import notify
 
-    notify(event, recipients=recipients, obj=certificate, actor=_actor(actor),
+    notify(event, recipients=recipients, obj=certificate, actor=person(actor),
            context={"certificate": certificate, "unit": certificate.unit,
                     "reason": certificate.state_reason, "url": _portal_url(),
                     "verify_url": _verify_url(certificate), **extra})
@@ -248,7 +239,7 @@ def _transition(cert, actor, *, reason, state, refusal, action, event, complaint
     _check_complaint(certificate, complaint)
     before = _change_state(certificate, actor, state, reason)
     recipients = coordinator_emails(certificate)
-    log_action(action, actor=_actor(actor), actor_label=_actor_label(actor),
+    log_action(action, actor=person(actor), actor_label=_actor_label(actor),
                obj=certificate, request=request, before=before, after=_snapshot(certificate),
                data=_data(certificate, recipients, complaint))
     if complaint is not None:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from gecc.applications.enums import ApplicationState
 from gecc.applications.models import Application
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, person
 from gecc.committees.domain import conflicts as conflict_rules
 from gecc.committees.domain.assignment_notify import notify_changed, notify_confirmed
 from gecc.committees.domain.assignment_summary import (  # noqa: F401  (one entry point)
@@ -228,14 +228,14 @@ def _save_plan(context, plan, actor) -> dict:
         if assignment is None:
             new.append(Assignment(round=context.round, application_id=app_id,
                                   subcommittee_id=team_id, distance_km=distance,
-                                  updated_by=actor if _is_user(actor) else None))
+                                  updated_by=person(actor)))
             continue
         fixed = assignment.locked or assignment.state == AssignmentState.CONFIRMED
         if fixed and assignment.distance_km == distance:
             continue
         if not fixed:
             assignment.subcommittee_id = team_id
-            assignment.updated_by = actor if _is_user(actor) else None
+            assignment.updated_by = person(actor)
         assignment.distance_km, assignment.updated_at = distance, now
         changed.append(assignment)
     Assignment.objects.bulk_create(new, batch_size=500)
@@ -246,10 +246,6 @@ def _save_plan(context, plan, actor) -> dict:
                           .exclude(application_id__in=list(context.applications))
                           .exclude(state=AssignmentState.CONFIRMED).delete())
     return {"saved": len(new) + len(changed), "removed": removed}
-
-
-def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 # -- by hand -------------------------------------------------------------------------------
@@ -316,7 +312,7 @@ def move_application(target, subcommittee, actor, lock=True, *, request=None) ->
     assignment.subcommittee = subcommittee
     assignment.locked = bool(lock)
     assignment.state = AssignmentState.CONFIRMED if confirmed else AssignmentState.PROPOSED
-    assignment.updated_by = actor if _is_user(actor) else None
+    assignment.updated_by = person(actor)
     point = subcommittee.base_point()
     unit = application.unit
     assignment.distance_km = (Decimal(str(round(haversine_km(*point, unit.latitude,
@@ -341,7 +337,7 @@ def _set_lock(assignment, actor, locked, request):
     if locked:
         _refuse_conflict(assignment.subcommittee, _application_of(assignment))
     assignment.locked = locked
-    assignment.updated_by = actor if _is_user(actor) else None
+    assignment.updated_by = person(actor)
     assignment.save(update_fields=["locked", "updated_by", "updated_at"])
     log_action("assignment.locked" if locked else "assignment.unlocked", actor=actor,
                obj=assignment.application, request=request,
@@ -404,7 +400,7 @@ def confirm_assignments(round_obj, actor, *, request=None) -> int:
         raise ValidationError(errors, code="cannot_confirm")
     Assignment.objects.filter(pk__in=proposed).update(
         state=AssignmentState.CONFIRMED, updated_at=timezone.now(),
-        updated_by=actor if _is_user(actor) else None)
+        updated_by=person(actor))
     counts = {}
     for assignment in assignments:
         name = assignment.subcommittee.display_name

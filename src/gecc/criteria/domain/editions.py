@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, person
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.models import Edition, EditionLockedError, EditionVersion, Node
 
@@ -65,7 +65,7 @@ def load_edition(spec_or_document, *, actor=None, source_name="", request=None,
         name_th=spec.name_th, name_en=spec.name_en, default_scale=spec.default_scale,
         scales=document["scales"], levels=document["levels"],
         unit_types=document.get("unit_types", []), checksum=digest,
-        source_name=source_name[:255], loaded_by=actor if _is_user(actor) else None,
+        source_name=source_name[:255], loaded_by=person(actor),
     )
     _store_tree(version, spec)
     if (edition.name_th, edition.name_en) != (spec.name_th, spec.name_en):
@@ -77,10 +77,6 @@ def load_edition(spec_or_document, *, actor=None, source_name="", request=None,
                      "checksum": digest, "source": source_name,
                      **({"levels_not_nested": [w.path for w in warnings]} if warnings else {})})
     return LoadOutcome(version, True)
-
-
-def _is_user(actor):
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def document_positions(spec) -> dict[str, int]:
@@ -183,7 +179,7 @@ def lock_edition(version: EditionVersion, actor, *, request=None) -> EditionVers
         return version
     version.locked = True
     version.locked_at = timezone.now()
-    version.locked_by = actor if _is_user(actor) else None
+    version.locked_by = person(actor)
     version.save(update_fields=["locked", "locked_at", "locked_by"])
     log_action("criteria.version_locked", actor=actor, obj=version, request=request,
                before={"locked": False}, after={"locked": True})

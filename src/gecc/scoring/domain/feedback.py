@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gecc.audit.domain import log_action
+from gecc.audit.domain import log_action, person
 from gecc.criteria.enums import NodeKind
 from gecc.criteria.interfaces.labels import level_display_name, localized
 from gecc.criteria.models import Node
@@ -269,12 +269,7 @@ def _date_text(moment) -> str:
 
 
 def coordinator_emails(application) -> list[str]:
-    return list(application.unit.coordinators.filter(is_active=True)
-                .order_by("email").values_list("email", flat=True))
-
-
-def _is_person(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
+    return application.unit.coordinator_emails()
 
 
 @transaction.atomic
@@ -292,13 +287,13 @@ def release_feedback(team_sheet, actor, request=None, *, now=None) -> TeamSheet:
         code = "not_locked" if not team_sheet.is_locked else "already_released"
         raise ValidationError(refusal, code=code)
     team_sheet.feedback_released_at = now or timezone.now()
-    team_sheet.feedback_released_by = actor if _is_person(actor) else None
+    team_sheet.feedback_released_by = person(actor)
     team_sheet.save(update_fields=["feedback_released_at", "feedback_released_by",
                                    "updated_at"])
     application = team_sheet.application
     recipients = coordinator_emails(application)
-    log_action("scoring.feedback_released", actor=actor if _is_person(actor) else None,
-               actor_label="" if _is_person(actor) else "system", obj=team_sheet,
+    log_action("scoring.feedback_released", actor=person(actor),
+               actor_label="" if person(actor) else "system", obj=team_sheet,
                request=request, before={"feedback_released_at": None},
                after={"feedback_released_at": team_sheet.feedback_released_at.isoformat()},
                data={"application": application.pk, "unit": application.unit.name_th,
@@ -312,7 +307,7 @@ def _tell_the_unit(team_sheet, recipients, actor):
 
     application = team_sheet.application
     notify(EVENT, recipients=recipients, obj=team_sheet,
-           actor=actor if _is_person(actor) else None,
+           actor=person(actor),
            context={"application": application, "unit": application.unit,
                     "round": application.round,
                     "team_name": team_sheet.subcommittee.display_name,
