@@ -400,16 +400,24 @@ def test_actions_include_shows_the_buttons_to_the_secretariat_only(rf, cert, sec
                                                                     make_user):
     from django.template.loader import render_to_string
 
+    from gecc.certificates.views.lifecycle import lifecycle_actions
+
     html = render_to_string("certificates/lifecycle/_actions.html",
-                            {"certificate": cert, "perms": _perms(secretariat)})
+                            {"actions": lifecycle_actions(secretariat, cert)})
     assert url("suspend", cert) in html and url("withdraw", cert) in html
     assert url("reinstate", cert) not in html
     html = render_to_string("certificates/lifecycle/_actions.html",
-                            {"certificate": cert, "perms": _perms(make_user("steering"))})
+                            {"actions": lifecycle_actions(make_user("steering"), cert)})
     assert html.strip() == ""
 
 
-def _perms(user):
-    from django.contrib.auth.context_processors import PermWrapper
-
-    return PermWrapper(user)
+def test_the_certificate_page_shows_the_actions_its_state_allows(client, cert, secretariat,
+                                                                 make_user):
+    page = reverse("certificates:certificate.detail", args=[cert.pk])
+    sign_in(client, secretariat)
+    html = client.get(page).content.decode()
+    assert url("suspend", cert) in html and url("withdraw", cert) in html
+    assert url("reinstate", cert) not in html
+    sign_in(client, make_user("steering"))
+    html = client.get(page).content.decode()
+    assert 'data-testid="lifecycle-actions"' not in html

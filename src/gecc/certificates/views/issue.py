@@ -31,6 +31,7 @@ from gecc.certificates.domain.qr import qr_svg, verify_url
 from gecc.certificates.domain.status import verify_status
 from gecc.certificates.enums import BatchState, CertificateState
 from gecc.certificates.models import Certificate, CertificateBatch
+from gecc.certificates.views.lifecycle import lifecycle_actions
 from gecc.common.csvexport import csv_response
 from gecc.common.forms import ListFilterForm
 from gecc.common.thaidate import format_be, format_be_stamp
@@ -178,6 +179,7 @@ class CertificateDetailView(ReadMixin, View):
                              title=_("QR code of the verification address %(url)s")
                              % {"url": verify_url(certificate.number, request)}),
             "renewed_by": list(certificate.renewed_by.only("pk", "number")),
+            "actions": lifecycle_actions(request.user, certificate),
         })
 
 

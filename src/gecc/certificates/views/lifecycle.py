@@ -191,8 +191,8 @@ class CertificateWithdrawView(CertificateStateChangeView):
 
 def lifecycle_actions(user, certificate) -> list[dict]:
     """The lifecycle actions ``user`` may take on ``certificate`` now, for the certificate's
-    page: ``{"url", "label", "danger"}`` each (the same list as
-    ``certificates/lifecycle/_actions.html``)."""
+    page: ``{"url", "label", "danger"}`` each, shown by
+    ``certificates/lifecycle/_actions.html``."""
     actions = []
     for name, view in (("certificate.suspend", CertificateSuspendView),
                        ("certificate.reinstate", CertificateReinstateView),
