@@ -391,6 +391,9 @@ EMAIL_BACKEND = env(
     if env("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend, one file per message
+# in this folder (the production-style test stack counts what was really sent).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
