@@ -158,3 +158,51 @@ def test_confirming_a_carried_forward_answer(coordinator_client, application):
     assert 'data-testid="to-confirm"' not in response.content.decode()
     stored = answer_for(application, "Q1.1")
     assert (stored.needs_confirmation, stored.self_score, stored.revision) == (False, 3, 1)
+
+
+def test_autosave_that_changes_nothing_counted_leaves_the_panels_out(coordinator_client,
+                                                                      application):
+    """A reworded explanation (or another score) moves no count: the answer carries the
+    status and the revision only, not the index of categories and the missing list."""
+    answer = answer_for(application, "P1.1")
+    coordinator_client.post(save_url(answer), {
+        "revision": "0", "score": "3", "explanation": "ข้อความแรก"}, **HTMX)
+
+    response = coordinator_client.post(save_url(answer), {
+        "revision": "1", "score": "2", "explanation": "ข้อความที่แก้แล้ว"}, **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="2" id="answer-revision-{answer.pk}"' in body
+    assert 'id="assessment-progress"' not in body
+    assert 'id="assessment-missing"' not in body
+    stored = answer_for(application, "P1.1")
+    assert (stored.self_score, stored.explanation, stored.revision) == (2, "ข้อความที่แก้แล้ว", 2)
+
+
+def test_autosave_that_clears_an_answer_brings_the_panels_back(coordinator_client,
+                                                               application):
+    answer = answer_for(application, "P1.1")
+    coordinator_client.post(save_url(answer), {
+        "revision": "0", "score": "3", "explanation": ""}, **HTMX)
+
+    response = coordinator_client.post(save_url(answer), {
+        "revision": "1", "score": "", "explanation": ""}, **HTMX)
+
+    body = response.content.decode()
+    assert 'id="assessment-progress" class="panel portal-progress" hx-swap-oob="true"' in body
+    assert 'data-testid="missing-P1.1"' in body
+
+
+def test_autosave_query_count(coordinator_client, application, django_assert_max_num_queries):
+    """Ten queries (the session, the user and their roles, the answer with its application,
+    the units the coordinator holds, the edit check and lock, savepoints, the update, the
+    audit entry), whatever the size of the criteria; there were 17 before the panels were
+    left out of an answer that changes no count and the unit check was read once."""
+    answer = answer_for(application, "P1.1")
+    coordinator_client.post(save_url(answer), {
+        "revision": "0", "score": "3", "explanation": "ก"}, **HTMX)
+    with django_assert_max_num_queries(10):
+        response = coordinator_client.post(save_url(answer), {
+            "revision": "1", "score": "3", "explanation": "ข"}, **HTMX)
+    assert response.status_code == 200

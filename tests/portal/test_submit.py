@@ -34,7 +34,9 @@ def test_submit_with_a_mandatory_item_unanswered_lists_it(coordinator_client, ap
     assert 'data-testid="submit-errors"' in body
     assert [entry.ref for entry in response.context["missing"]] == ["P1.1", "P1.2", "Q1.1"]
     anchor = reverse("portal:application.assessment", kwargs={"pk": application.pk})
-    assert f'href="{anchor}#item-P1.1"' in body
+    # Each missing item links straight to its category's page, at the item.
+    assert f'href="{anchor}?category=P#item-P1.1"' in body
+    assert f'href="{anchor}?category=Q#item-Q1.1"' in body
     assert state_of(application) == "draft"
 
 

@@ -24,7 +24,24 @@ def is_unit_coordinator_of(user, obj):
     unit_id = getattr(application, "unit_id", None)
     if unit_id is None:  # a ServiceUnit
         unit_id = getattr(obj, "pk", None)
-    return user.coordinated_units.filter(pk=unit_id).exists()
+    return unit_id in coordinated_unit_ids(user)
+
+
+def coordinated_unit_ids(user) -> frozenset:
+    """The units ``user`` coordinates: the set kept by :func:`remember_coordinated_units`
+    for this request's user, otherwise read now."""
+    ids = getattr(user, "_coordinated_unit_ids", None)
+    if ids is None:
+        ids = frozenset(user.coordinated_units.values_list("pk", flat=True))
+    return ids
+
+
+def remember_coordinated_units(user) -> None:
+    """Read the units a request's user coordinates once for the whole request (the portal's
+    views do this): a page asks "may this coordinator see / change / submit it" several
+    times, each otherwise a query. Only for ``request.user``, which lives for one request,
+    so a change of coordinators is seen by the next request."""
+    user._coordinated_unit_ids = frozenset(user.coordinated_units.values_list("pk", flat=True))
 
 
 @rules.predicate

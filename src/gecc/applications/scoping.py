@@ -71,11 +71,9 @@ def registered_scope(role, user) -> Q | None:
 
 def coordinator_scope(user) -> Q:
     """The applications of the units ``user`` coordinates (a semi-join, no DISTINCT)."""
-    from gecc.registry.models import ServiceUnit
+    from gecc.registry.models.service_unit import coordinated_by
 
-    links = ServiceUnit.coordinators.through.objects.filter(
-        serviceunit_id=OuterRef("unit_id"), user_id=user.pk)
-    return Q(Exists(links))
+    return coordinated_by(user, "unit_id")
 
 
 def through_application(role, user, path: str) -> Q | None:

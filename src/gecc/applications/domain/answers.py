@@ -169,7 +169,8 @@ def _has_current_evidence():
 
 
 def missing_items(application) -> list[MissingItem]:
-    """What stops the application from being submitted, in document order (one query):
+    """What stops the application from being submitted, in document order (one query; each
+    answer carries ``category_ref``, the ref of its item's category, for links):
     every applicable item must be answered (N/A only where the item allows it), carried-
     forward answers confirmed, and an item marked ``evidence_required`` (unless answered
     N/A) needs at least one current evidence file."""
@@ -180,6 +181,7 @@ def missing_items(application) -> list[MissingItem]:
                        | Q(needs_confirmation=True)
                        | Q(item__evidence_required=True, not_applicable=False,
                            has_evidence=False))
+               .annotate(category_ref=F("item__parent__parent__ref"))
                .select_related("item").order_by("item__position"))
     out = []
     for answer in answers:

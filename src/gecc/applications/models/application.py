@@ -16,9 +16,6 @@ from gecc.applications.scoping import coordinator_scope, registered_scope
 
 
 class ApplicationQuerySet(RoleScopedQuerySet):
-    # Every scope is a column test or an EXISTS subquery: no row is repeated.
-    _scope_needs_distinct = False
-
     def role_scope(self, role, user):
         """The secretariat sees every application and a coordinator their units' ones; the
         steering committee and the sub-committee members get the scope of

@@ -13,8 +13,9 @@ class AssignmentQuerySet(RoleScopedQuerySet):
         if role == Role.SECRETARIAT:
             return ALL
         if role == Role.ASSESSOR:
-            return models.Q(state=AssignmentState.CONFIRMED,
-                            subcommittee__members__user=user)
+            from gecc.committees.models.subcommittee import member_of
+
+            return models.Q(state=AssignmentState.CONFIRMED) & member_of(user, "subcommittee_id")
         return None
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,14 +9,21 @@ from gecc.accounts.scoping import ALL, RoleScopedQuerySet
 from gecc.committees.enums import Position
 
 
-class SubCommitteeQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
+def member_of(user, subcommittee_path: str = "pk") -> Q:
+    """The rows whose sub-committee (the column ``subcommittee_path``: ``"pk"`` here,
+    ``"subcommittee_id"`` or ``"itinerary__subcommittee_id"`` elsewhere) has ``user`` as a
+    member. A semi-join (``EXISTS``) on the memberships, never a join that repeats rows:
+    row scopes use it (``accounts.scoping``)."""
+    return Q(Exists(Membership.objects.filter(subcommittee_id=OuterRef(subcommittee_path),
+                                              user_id=user.pk)))
 
+
+class SubCommitteeQuerySet(RoleScopedQuerySet):
     def role_scope(self, role, user):
         if role == Role.SECRETARIAT:
             return ALL
         if role == Role.ASSESSOR:
-            return Q(members__user=user)
+            return member_of(user)
         return None
 
 

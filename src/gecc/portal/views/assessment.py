@@ -71,6 +71,13 @@ def decorate(answer, points, default_scale, *, choice=None, explanation=None):
     return answer
 
 
+def completeness(answer) -> tuple:
+    """What of an answer the progress index and the missing list count: answered or not,
+    N/A, still to confirm. A save that leaves it unchanged (a reworded explanation, another
+    score) changes neither panel, so the autosave answer leaves them out."""
+    return (answer.self_score is None, answer.not_applicable, answer.needs_confirmation)
+
+
 def assessment_url(application_id, category=None, item=None) -> str:
     """The self-assessment page of one category (the first without ``category``), at one
     item's anchor when ``item`` is given."""
@@ -116,21 +123,11 @@ def overall_percent(progress) -> int:
     return round(100 * answered / total) if total else 100
 
 
-def link_to_categories(missing):
-    """Give each missing entry's answer the ``category_ref`` its link needs (one query)."""
-    if missing:
-        refs = dict(Answer.objects.filter(pk__in=[entry.answer.pk for entry in missing])
-                    .values_list("pk", "item__parent__parent__ref"))
-        for entry in missing:
-            entry.answer.category_ref = refs.get(entry.answer.pk)
-    return missing
-
-
 def progress_context(application, current=None, progress=None) -> dict:
     """The index of categories (with ``current``, the category on show, marked) and the
     list of what is missing: what the page shows and every autosave answer swaps in."""
     progress = progress_by_category(application) if progress is None else progress
-    missing = link_to_categories(missing_items(application))
+    missing = missing_items(application)
     return {"application": application, "progress": progress,
             "overall_percent": overall_percent(progress), "missing": missing,
             "to_confirm_count": sum(1 for entry in missing if entry.answer.needs_confirmation),
@@ -270,6 +267,7 @@ class AnswerSaveView(PortalView):
         except ValueError:
             return self.refuse(request, answer, points, edition, choice, explanation,
                                [_("The form is out of date. Reload the page.")])
+        counted_before = completeness(answer)
         try:
             self_score, not_applicable = parse_choice(choice)
             save_answer(answer, self_score=self_score, not_applicable=not_applicable,
@@ -288,10 +286,13 @@ class AnswerSaveView(PortalView):
             return HttpResponseRedirect(answer_url(answer))
         decorate(answer, points, edition.default_scale)
         saved_at = timezone.localtime(answer.updated_at).strftime("%H:%M")
-        return render(request, "portal/answer/saved.html",
-                      {**card_context(request, answer),
-                       **progress_context(application, category_of(answer.item)),
-                       "saved_at": saved_at})
+        context = {**card_context(request, answer), "saved_at": saved_at}
+        if completeness(answer) != counted_before:
+            # The answer moved between answered and not (or was confirmed): the index of
+            # categories and the list of what is missing change, and come along.
+            context.update(progress_context(application, category_of(answer.item)),
+                           panels=True)
+        return render(request, "portal/answer/saved.html", context)
 
     def refuse(self, request, answer, points, edition, choice, explanation, errors,
                revision=None):

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.views import View
 
 from gecc.applications.models import Answer, Application
+from gecc.applications.rules import remember_coordinated_units
 
 
 class PortalView(View):
@@ -22,6 +23,7 @@ class PortalView(View):
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("portal.access"):
             raise PermissionDenied
+        remember_coordinated_units(request.user)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
@@ -10,13 +10,15 @@ from gecc.registry.enums import OrganizationKind
 
 
 class OrganizationQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
-
     def role_scope(self, role, user):
         if role in (Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING):
             return ALL
         if role == Role.COORDINATOR:
-            return Q(units__coordinators=user)
+            # The organisations of the units the user coordinates (a semi-join).
+            from gecc.registry.models.service_unit import ServiceUnit, coordinated_by
+
+            return Q(Exists(ServiceUnit.objects.filter(coordinated_by(user),
+                                                       organization_id=OuterRef("pk"))))
         return None
 
     def active(self):

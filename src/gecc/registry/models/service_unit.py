@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
@@ -19,14 +19,22 @@ from gecc.registry.domain.validation import (
 from gecc.registry.enums import UnitType
 
 
-class ServiceUnitQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
+def coordinated_by(user, unit_path: str = "pk") -> Q:
+    """The rows whose service unit (the column ``unit_path``: ``"pk"`` here,
+    ``"unit_id"`` or ``"application__unit_id"`` elsewhere) ``user`` coordinates. A
+    semi-join on the coordinators' link table (``EXISTS``), never a join that repeats rows:
+    row scopes use it (``accounts.scoping``)."""
+    links = ServiceUnit.coordinators.through.objects.filter(
+        serviceunit_id=OuterRef(unit_path), user_id=user.pk)
+    return Q(Exists(links))
 
+
+class ServiceUnitQuerySet(RoleScopedQuerySet):
     def role_scope(self, role, user):
         if role in (Role.SECRETARIAT, Role.ASSESSOR, Role.STEERING):
             return ALL
         if role == Role.COORDINATOR:
-            return Q(coordinators=user)
+            return coordinated_by(user)
         return None
 
     def active(self):

@@ -6,17 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gecc.accounts.enums import Role
 from gecc.accounts.scoping import ALL, RoleScopedQuerySet
+from gecc.committees.models.subcommittee import member_of
+from gecc.registry.models.service_unit import coordinated_by
 from gecc.visits.enums import ItineraryState
 
 
 class ItineraryQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
-
     def role_scope(self, role, user):
         if role == Role.SECRETARIAT:
             return ALL
         if role == Role.ASSESSOR:
-            return Q(subcommittee__members__user=user, state=ItineraryState.CONFIRMED)
+            return Q(state=ItineraryState.CONFIRMED) & member_of(user, "subcommittee_id")
         return None
 
 
@@ -87,17 +87,15 @@ class ItineraryDay(models.Model):
 
 
 class VisitQuerySet(RoleScopedQuerySet):
-    _scope_needs_distinct = True
-
     def role_scope(self, role, user):
         if role == Role.SECRETARIAT:
             return ALL
         if role == Role.ASSESSOR:
-            return Q(itinerary__subcommittee__members__user=user,
-                     itinerary__state=ItineraryState.CONFIRMED)
+            return (Q(itinerary__state=ItineraryState.CONFIRMED)
+                    & member_of(user, "itinerary__subcommittee_id"))
         if role == Role.COORDINATOR:
-            return Q(application__unit__coordinators=user,
-                     itinerary__state=ItineraryState.CONFIRMED)
+            return (Q(itinerary__state=ItineraryState.CONFIRMED)
+                    & coordinated_by(user, "application__unit_id"))
         return None
 
 
