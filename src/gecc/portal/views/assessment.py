@@ -10,14 +10,19 @@ before the user leaves, and warns while a save is still on its way or has failed
 """
 
 import contextlib
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from gecc.applications.domain import (
@@ -130,8 +135,41 @@ def progress_context(application, current=None, progress=None) -> dict:
     missing = missing_items(application)
     return {"application": application, "progress": progress,
             "overall_percent": overall_percent(progress), "missing": missing,
+            "missing_panel": MissingPanel(application, missing),
             "to_confirm_count": sum(1 for entry in missing if entry.answer.needs_confirmation),
             "current_category": getattr(current, "ref", current), "collapse_missing": True}
+
+
+class MissingPanel:
+    """The folded list of what is still missing, as HTML, from the cache when the same list
+    was shown before: ``{{ missing_panel.html }}`` on the page, ``{{ missing_panel.oob }}`` in
+    an autosave's answer. The key names the application, the language and every entry (item,
+    reasons, category); an item's text never changes once its version is published."""
+
+    def __init__(self, application, missing):
+        self.application = application
+        self.missing = missing
+
+    def _render(self, oob):
+        entries = "|".join(f"{entry.answer.item_id}:{entry.ref}:{','.join(entry.reasons)}:"
+                           f"{entry.answer.category_ref}" for entry in self.missing)
+        digest = hashlib.sha256(
+            f"{self.application.pk}|{translation.get_language()}|{oob}|{entries}".encode()
+        ).hexdigest()[:32]
+        key = f"portal:missing:{self.application.pk}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = get_template("portal/application/_missing.html").render({
+                "application": self.application, "missing": self.missing,
+                "collapse_missing": True, "oob": oob})
+            cache.set(key, html, CARD_CACHE_SECONDS)
+        return mark_safe(html)  # rendered by our own template, escaped there
+
+    def html(self):
+        return self._render(False)
+
+    def oob(self):
+        return self._render(True)
 
 
 def card_context(request, answer, **extra) -> dict:
@@ -188,10 +226,13 @@ class ApplicationAssessmentView(PortalView):
                 .select_related("item", "item__parent", "item__parent__parent")
                 .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
                 .order_by("item__position"))
+        can_edit = request.user.has_perm("applications.change_application", application)
+        refusal = edit_refusal(application)
         for answer in answers:
             answer.application = application  # shared: no query per answer
-            decorate(answer, points, edition.default_scale)
             answer.back_url = answer_url(answer)
+        render_cards(request, answers, can_edit, refusal,
+                     lambda answer: decorate(answer, points, edition.default_scale))
         general_comments = list(application.review_comments.filter(
             answer__isnull=True, resolved_at__isnull=True).order_by("created_at", "pk"))
         context = {
@@ -201,12 +242,64 @@ class ApplicationAssessmentView(PortalView):
             "next_entry": progress[index + 1] if current and index + 1 < len(progress) else None,
             "categories": group_answers(answers),
             "answer_count": len(answers),
-            "can_edit": request.user.has_perm("applications.change_application",
-                                              application),
-            "edit_refusal": edit_refusal(application),
+            "can_edit": can_edit,
+            "edit_refusal": refusal,
             "general_comments": general_comments,
         }
         return render(request, "portal/application/assessment.html", context)
+
+
+CARD_CACHE_SECONDS = 3600
+
+
+def card_cache_key(request, answer, can_edit, refusal) -> str:
+    """What an answer's card shows, as a cache key: the answer at its revision (every save
+    and confirmation moves it), its current evidence files and open comments, whether it
+    may be changed, the language, the page it returns to, and the CSRF secret of the
+    session whose forms carry it (a new sign-in, a new secret, a new card). The criteria item
+    (text, guidance, scale) never changes once its version is published."""
+    parts = [
+        answer.pk, answer.revision, can_edit, refusal or "", translation.get_language(),
+        answer.back_url, csrf_secret(request),
+        ",".join(f"{file.pk}.{file.version}" for file in answer.current_evidence),
+        ",".join(str(comment.pk) for comment in answer.open_comments),
+    ]
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"portal:card:{answer.pk}:{digest}"
+
+
+def csrf_secret(request) -> str:
+    """A digest of the session's CSRF secret (``get_token`` makes one if needed)."""
+    digest = getattr(request, "_csrf_secret_digest", None)
+    if digest is None:
+        get_token(request)
+        secret = request.META.get("CSRF_COOKIE", "")
+        digest = request._csrf_secret_digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
+    return digest
+
+
+def render_cards(request, answers, can_edit, refusal, decorate_answer):
+    """Give each answer its card's HTML (``answer.card_html``): from the cache when the same
+    card was shown before (the key names everything the card shows), rendered otherwise
+    (one ``get_many`` and one ``set_many`` for the page). A category's cards are most of
+    the page's work, and a coordinator moves back and forth between categories while only
+    the card just saved has changed."""
+    keys = {answer.pk: card_cache_key(request, answer, can_edit, refusal) for answer in answers}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    template = get_template("portal/answer/card.html")
+    token = get_token(request)
+    fresh = {}
+    for answer in answers:
+        html = cached.get(keys[answer.pk])
+        if html is None:
+            decorate_answer(answer)
+            html = template.render({"answer": answer, "application": answer.application,
+                                    "can_edit": can_edit, "edit_refusal": refusal,
+                                    "request": request, "csrf_token": token})
+            fresh[keys[answer.pk]] = html
+        answer.card_html = mark_safe(html)  # rendered by our own template, escaped there
+    if fresh:
+        cache.set_many(fresh, CARD_CACHE_SECONDS)
 
 
 def current_index(progress, ref) -> int:
