@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gecc
 PYTEST_ARGS ?=
 
-.PHONY: install lock system-packages demo serve test test-sqlite test-postgres lint format messages makemessages bench clean
+.PHONY: install lock system-packages demo serve test test-sqlite test-postgres lint format messages makemessages bench load clean
 
 # Installs exactly what the lock files name: requirements.lock (hashes checked) and
 # package-lock.json (npm ci). `make lock` refreshes both after a dependency changes.
@@ -97,6 +97,12 @@ bench: install
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		for f in bench/bench_*.py; do echo "== $$f (PostgreSQL) =="; DATABASE_URL=$(PG_URL) $(PY) $$f || exit 1; done; \
 	else echo "== PostgreSQL benchmarks SKIPPED: nothing answers on 127.0.0.1:5432 =="; fi
+
+# The deadline-rush load scenario (docs/load.md): gunicorn, PostgreSQL, Redis and a Celery
+# worker of its own, 200 locust users, about eight minutes; not part of `make bench`.
+# Options through LOAD_ARGS, e.g. `make load LOAD_ARGS="--users 40 --duration 60"`.
+load: install
+	$(PY) bench/load_deadline.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles data test-artifacts

@@ -19,6 +19,7 @@ counted after a worker was killed half-way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -178,8 +179,13 @@ class Stack:
     """gunicorn + Celery worker over PostgreSQL and Redis, as docs/deploy.md describes."""
 
     def __init__(self, base: Path, *, workers: int = 3, postgres_url: str | None = None,
-                 threads: int = 1, worker_concurrency: int = 1):
+                 threads: int = 1, worker_concurrency: int = 1,
+                 extra_env: dict | None = None):
         self.base = Path(base)
+        # Added to the environment of every process of the stack (``env()``): settings a
+        # scenario changes, such as PUBLIC_RATE_PER_MINUTE for a load generator that is one
+        # client address.
+        self.extra_env = {key: str(value) for key, value in (extra_env or {}).items()}
         self.base.mkdir(parents=True, exist_ok=True)
         self.workers = workers
         self.threads = threads
@@ -228,6 +234,7 @@ class Stack:
         env.pop("DEBUG", None)
         env.pop("CELERY_TASK_ALWAYS_EAGER", None)
         env.pop("GECC_FAST_PASSWORD_HASHER", None)
+        env.update(self.extra_env)
         env.update({key: str(value) for key, value in extra.items()})
         return env
 
@@ -255,12 +262,14 @@ class Stack:
     # -- web -----------------------------------------------------------------------------
 
     def serve(self):
-        log = open(self.log_dir / "gunicorn.log", "ab")  # noqa: SIM115 - the child keeps it
-        self.server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "gecc.wsgi", "--workers", str(self.workers),
-             "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "--graceful-timeout", "10"],
-            env=self.env(), cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+        # The child gets its own copy of the log's descriptor; ours is closed at once (a
+        # handle left open warns, and the test suite turns warnings into errors).
+        with open(self.log_dir / "gunicorn.log", "ab") as log:
+            self.server = subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "gecc.wsgi", "--workers", str(self.workers),
+                 "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}",
+                 "--timeout", "60", "--graceful-timeout", "10"],
+                env=self.env(), cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
         wait_for(self._answers, 60, "gunicorn")
         return self
 
@@ -277,19 +286,28 @@ class Stack:
     # -- Celery --------------------------------------------------------------------------
 
     def start_worker(self, **env):
-        log = open(self.log_dir / "celery.log", "ab")  # noqa: SIM115 - the child keeps it
-        self.worker = subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "gecc", "worker", "-l", "info",
-             "-c", str(self.worker_concurrency), "--without-gossip", "--without-mingle",
-             "-n", f"stack-{self.port}@%h"],
-            env=self.env(**env), cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+        # The log is appended to by every worker the stack starts: only what this one writes
+        # after this point tells whether it is ready (an earlier worker's "ready." does not).
+        self._worker_log_start = self._worker_log_size()
+        with open(self.log_dir / "celery.log", "ab") as log:
+            self.worker = subprocess.Popen(
+                [PYTHON, "-m", "celery", "-A", "gecc", "worker", "-l", "info",
+                 "-c", str(self.worker_concurrency), "--without-gossip", "--without-mingle",
+                 "-n", f"stack-{self.port}@%h"],
+                env=self.env(**env), cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
         wait_for(self._worker_ready, 60, "the Celery worker", interval=0.3)
         return self
 
     def _worker_ready(self):
         if self.worker.poll() is not None:
             raise RuntimeError("the Celery worker exited; see its log")
-        return "ready." in (self.log_dir / "celery.log").read_text(errors="replace")
+        with open(self.log_dir / "celery.log", "rb") as log:
+            log.seek(self._worker_log_start)
+            return b"ready." in log.read()
+
+    def _worker_log_size(self):
+        path = self.log_dir / "celery.log"
+        return path.stat().st_size if path.exists() else 0
 
     def kill_worker(self):
         """SIGKILL to the worker and its pool: as a machine or OOM kill would do."""
@@ -307,7 +325,11 @@ class Stack:
                     os.killpg(process.pid, signal.SIGTERM)
                     process.wait(15)
                 except (ProcessLookupError, subprocess.TimeoutExpired):
-                    os.killpg(process.pid, signal.SIGKILL)
+                    # A group already gone must not stop the teardown (PostgreSQL and Redis
+                    # would be left running); one that ignores SIGTERM is killed.
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(10)
         self.server = self.worker = None
         if self.postgres is not None:
             self.postgres.remove()
