@@ -195,11 +195,16 @@ TEMPLATES = [
     }
 ]
 
-# Database: SQLite in data/ unless DATABASE_URL says otherwise.
+# Database: SQLite in data/ unless DATABASE_URL says otherwise. Connections are kept for
+# DB_CONN_MAX_AGE seconds; a kept connection that a database restart broke is found out by a
+# cheap check before each request (and each Celery task) uses it, and replaced, so after a
+# restart only the requests that were running during it fail, not the first one of every
+# web thread afterwards.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gecc.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -355,9 +360,26 @@ _celery_quick_retry = {"max_retries": 1, "interval_start": 0, "interval_step": 0
                        "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = _celery_connect_timeout
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redis waits
+# A worker killed in the middle of a task (OOM, a machine restart) neither loses it nor does
+# it twice. A task is acknowledged to the broker only once it has finished (ACKS_LATE), and
+# each worker process reserves one task at a time (PREFETCH 1), so the broker still holds
+# the task of a worker that died, plus none queued behind it, and gives it to another worker
+# once CELERY_VISIBILITY_TIMEOUT has passed without an acknowledgement. Every task claims
+# its work in the database before acting (an outbox message "sending", an import job under
+# its lock, a run "queued" → "running"), so a second delivery does nothing twice; the work
+# the dead worker left half-done is taken up by the sweep. A task whose pool process alone
+# died is not requeued at once (REJECT_ON_WORKER_LOST off): a task that kills its process
+# every time would loop. Keep the visibility timeout above the longest task; a shorter one
+# only gives running tasks (and the outbox's delayed retries) to a second worker, which the
+# claims make harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {**_celery_quick_retry,
                                    "socket_connect_timeout": _celery_connect_timeout,
-                                   "socket_timeout": 5}
+                                   "socket_timeout": 5,
+                                   "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT",
+                                                                 "3600"))}
 CELERY_TASK_PUBLISH_RETRY_POLICY = _celery_quick_retry
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {**_celery_quick_retry,
                                                             "max_retries": 2}}

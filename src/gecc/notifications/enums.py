@@ -5,6 +5,9 @@ from django.utils.translation import pgettext_lazy
 
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("outbox status", "Queued")
+    # Taken by one worker (or the sweep) and being handed to the mail server; a message left
+    # in this state by a worker that died is sent again by the sweep.
+    SENDING = "sending", pgettext_lazy("outbox status", "Sending")
     SENT = "sent", pgettext_lazy("outbox status", "Sent")
     FAILED = "failed", pgettext_lazy("outbox status", "Failed")
 

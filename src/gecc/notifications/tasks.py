@@ -15,6 +15,10 @@ def send_outbox_message(self, message_id):
     request never waits on a mail server. The secretariat can resend a failed message. If
     the retry cannot be queued (the broker is down), the message stays queued with its next
     attempt due, and the sweep sends it.
+
+    Delivered twice (the broker gives a killed worker's tasks to another one), it sends
+    nothing the second time: the message is claimed first (``sending.claim``), so only one
+    delivery sends it, and a sent one is left alone.
     """
     from gecc.notifications.domain.sending import deliver, is_connection_error
 

@@ -3,10 +3,21 @@
 Nothing is ever deleted: a replaced file stays as an older version, a removed file is only
 marked not current, and a renewal carries files forward by pointing new rows at the same
 stored bytes.
+
+An upload writes its file to storage first, then its row and audit entry, in one
+transaction (``_files_kept_only_if_saved``): when that transaction fails (the database went
+away, a constraint, a lock timeout), the file just written is deleted again, so storage never
+keeps bytes that no row names, and no row names a file that is not there. When the COMMIT
+itself fails (a restart cut the connection), whether the row was stored is asked of the
+database once it answers again, and the file is kept only if it was.
 """
 
+import logging
+import time
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +27,8 @@ from gecc.applications.models import Application
 from gecc.audit.domain import log_action
 from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
 from gecc.evidence.models import EvidenceFile
+
+logger = logging.getLogger(__name__)
 
 
 def _guard_change(user, answer, now=None):
@@ -52,7 +65,81 @@ def _summary(evidence):
     }
 
 
-def _store(answer, prepared, actor, **fields):
+# How long an upload whose COMMIT failed waits for the database to say whether its row was
+# stored (a restart takes a few seconds); past that the file is kept and the case logged.
+COMMIT_CHECK_SECONDS = 15
+
+
+@contextmanager
+def _files_kept_only_if_saved():
+    """``with _files_kept_only_if_saved() as written, transaction.atomic():`` around the
+    transaction that stores files (``_store`` records each one in ``written``).
+
+    If anything fails before the transaction commits, the files written are deleted from
+    storage and the error goes on: the upload then answers with an error and leaves nothing
+    behind. ``written.committing()`` is the last statement inside the transaction; an error
+    after it comes from the COMMIT, whose outcome the error does not tell (the server may
+    have committed before the connection broke): the database is asked, on a new connection,
+    whether the rows were stored, and the files are deleted only if they were not."""
+    outermost = not transaction.get_connection().in_atomic_block
+    written = _Written()
+    try:
+        yield written
+    except BaseException:
+        if not written.committed_maybe or not outermost:
+            written.delete()
+        else:
+            stored = _rows_stored([name for _storage, name in written])
+            if stored is False:
+                written.delete()
+            elif stored is None:
+                logger.error("evidence upload: the commit failed and the database did not "
+                             "answer within %s s; keeping %s, which no row may name",
+                             COMMIT_CHECK_SECONDS,
+                             ", ".join(name for _storage, name in written))
+        raise
+
+
+def _rows_stored(names):
+    """Whether rows naming ``names`` exist, asked until the database answers (True or
+    False), or None after ``COMMIT_CHECK_SECONDS``."""
+    deadline = time.monotonic() + COMMIT_CHECK_SECONDS
+    delay = 0.25
+    while True:
+        try:
+            return EvidenceFile.objects.filter(file__in=names).exists()
+        except DatabaseError:
+            try:
+                connection.close()
+            except DatabaseError:
+                connection.connection = None
+        if time.monotonic() + delay > deadline:
+            return None
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+class _Written(list):
+    """The files (storage, name) stored by the current transaction."""
+
+    committed_maybe = False
+
+    def add(self, field_file):
+        self.append((field_file.storage, field_file.name))
+
+    def committing(self):
+        self.committed_maybe = True
+
+    def delete(self):
+        for storage, name in self:
+            try:
+                storage.delete(name)
+            except Exception:  # noqa: BLE001 - the original error matters more
+                logger.exception("evidence upload: could not delete %s after a failed save",
+                                 name)
+
+
+def _store(answer, prepared, actor, written, **fields):
     evidence = EvidenceFile(
         answer=answer,
         original_name=prepared.original_name,
@@ -64,6 +151,7 @@ def _store(answer, prepared, actor, **fields):
         **fields,
     )
     evidence.file.save(f"upload.{prepared.extension}", prepared.content, save=False)
+    written.add(evidence.file)
     evidence.save(force_insert=True)
     return evidence
 
@@ -74,11 +162,13 @@ def add_evidence(answer, uploaded_file, actor, *, request=None, now=None) -> Evi
     not change the application."""
     _guard_change(actor, answer, now)
     prepared = prepare_upload(uploaded_file)
-    with transaction.atomic():
+    with _files_kept_only_if_saved() as written, transaction.atomic():
         _lock_editable(answer, now)
-        evidence = _store(answer, prepared, actor, **({"uploaded_at": now} if now else {}))
+        evidence = _store(answer, prepared, actor, written,
+                          **({"uploaded_at": now} if now else {}))
         log_action("evidence.uploaded", actor=actor, obj=evidence, after=_summary(evidence),
                    request=request)
+        written.committing()
     return evidence
 
 
@@ -86,17 +176,18 @@ def replace_evidence(old, uploaded_file, actor, *, request=None) -> EvidenceFile
     """A new version of ``old``: ``old`` stays stored but is no longer current."""
     _guard_change(actor, old.answer)
     prepared = prepare_upload(uploaded_file)
-    with transaction.atomic():
+    with _files_kept_only_if_saved() as written, transaction.atomic():
         _lock_editable(old.answer)
         locked = EvidenceFile.objects.select_for_update().get(pk=old.pk)
         if not locked.is_current:
             raise EvidenceRejected(_("This file has already been replaced or removed."))
-        evidence = _store(old.answer, prepared, actor, version=locked.version + 1,
+        evidence = _store(old.answer, prepared, actor, written, version=locked.version + 1,
                           replaces=locked, carried_from=None)
         locked.is_current = False
         locked.save(update_fields=["is_current"])
         log_action("evidence.replaced", actor=actor, obj=evidence, before=_summary(locked),
                    after=_summary(evidence), request=request)
+        written.committing()
     old.is_current = False
     return evidence
 

@@ -55,6 +55,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # While queued: when the next attempt is due (now, or after a retry delay). A message
     # still queued well after it is the sweep's to send (the broker may have been down).
+    # While sending: when that attempt started; a message still sending well after it was
+    # left by a worker that died, and the sweep sends it again.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True,
                                            db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True,

@@ -12,6 +12,14 @@
 // was typed, or a save failed (conflict, refused, no connection), leaving the page asks
 // first (the browser's own "leave site?" question).
 //
+// Retry: a save that got no answer from the application (no connection, a timeout) or a
+// server error (5xx: the database restarting, 502/503 from the proxy during a deploy) is
+// sent again by itself after 1 s, then 2 s, 4 s … (at most 30 s apart) for as long as the
+// page is open, with what the form holds by then; the typed text stays in place and the
+// answer's footer says "not saved, trying again" (data-msg-retrying of #assessment-messages,
+// translated by the page) until a save succeeds, when the usual "saved" status comes back. A refusal (4xx: 400
+// invalid, 409 conflict or not editable, 403) is a real answer and is never sent again.
+//
 // Old links: "…/assessment/#item-P1.1" (an item's anchor, from before the page showed one
 // category at a time) is sent to "?item=P1.1", which the server redirects to the item's
 // category at its anchor.
@@ -21,6 +29,10 @@
   "use strict";
 
   var DELAY_MS = 800;
+  var RETRY_FIRST_MS = 1000;
+  var RETRY_MAX_MS = 30000;
+  var messages = document.getElementById("assessment-messages");
+  var RETRYING = (messages && messages.getAttribute("data-msg-retrying")) || "";
   var states = new WeakMap();
   var forms = new Set();
   var missingOpen = null;
@@ -35,7 +47,9 @@
       // edits: changes typed; sentEdits: the edits the last request carried; savedEdits: the
       // edits the server has stored; inflight: requests on their way; failed: the last one
       // was refused or never arrived.
-      state = {edits: 0, sentEdits: 0, savedEdits: 0, inflight: 0, failed: false, timer: null};
+      // retryTimer, retryDelay: the next automatic retry of a failed save and its wait.
+      state = {edits: 0, sentEdits: 0, savedEdits: 0, inflight: 0, failed: false, timer: null,
+               retryTimer: null, retryDelay: 0};
       states.set(form, state);
       forms.add(form);
     }
@@ -91,7 +105,10 @@
       headers: {"HX-Request": "true", "X-CSRFToken": csrfToken(form)}
     }).then(function (response) {
       state.failed = !response.ok;
-      if (response.ok) { state.savedEdits = Math.max(state.savedEdits, sent); }
+      if (response.ok) {
+        state.savedEdits = Math.max(state.savedEdits, sent);
+        stopRetrying(form);
+      }
       return response.text().then(applyFragment);
     }).catch(function () {
       state.failed = true;
@@ -101,6 +118,61 @@
   }
 
   function flushAll() { forms.forEach(flush); }
+
+  // -- retrying a save that failed without a real answer --------------------------------------
+
+  function retryNotice(form, shown) {
+    var notice = form.querySelector(".answer-retry");
+    if (!shown) {
+      if (notice) { notice.remove(); }
+      return;
+    }
+    if (notice || !RETRYING) { return; }
+    var foot = form.querySelector(".answer-foot");
+    if (!foot) { return; }
+    notice = document.createElement("span");
+    notice.className = "answer-retry muted";
+    notice.setAttribute("role", "status");
+    notice.setAttribute("data-testid", "answer-retry");
+    notice.textContent = RETRYING;
+    var status = foot.querySelector("[data-saved-status]");
+    foot.insertBefore(notice, status ? status.nextSibling : foot.firstChild);
+  }
+
+  function scheduleRetry(form) {
+    if (!document.body.contains(form)) { return; }
+    var state = stateOf(form);
+    var wait = state.retryDelay || RETRY_FIRST_MS;
+    state.retryDelay = Math.min(wait * 2, RETRY_MAX_MS);
+    clearTimeout(state.retryTimer);
+    retryNotice(form, true);
+    state.retryTimer = setTimeout(function () {
+      state.retryTimer = null;
+      if (window.htmx && document.body.contains(form)) { window.htmx.trigger(form, "gecc:save"); }
+    }, wait);
+  }
+
+  function stopRetrying(form) {
+    var state = stateOf(form);
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+    state.retryDelay = 0;
+    retryNotice(form, false);
+  }
+
+  function retryable(status) { return status === 0 || status >= 500; }
+
+  function failedWithoutAnswer(event) {
+    var form = event.detail && event.detail.elt;
+    if (!isAnswerForm(form)) { return; }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (retryable(status)) { scheduleRetry(form); }
+  }
+
+  // No connection, no answer in time, or a server error: try again by itself.
+  document.addEventListener("htmx:sendError", failedWithoutAnswer);
+  document.addEventListener("htmx:timeout", failedWithoutAnswer);
+  document.addEventListener("htmx:responseError", failedWithoutAnswer);
 
   // Something would be lost by leaving now: a change typed while the previous save of the
   // same answer is still on its way (it cannot be sent before that one's revision is back),
@@ -138,6 +210,8 @@
     state.inflight = Math.max(0, state.inflight - 1);
     state.failed = !(status >= 200 && status < 300);
     if (!state.failed) { state.savedEdits = Math.max(state.savedEdits, form.geccSending || 0); }
+    // Saved, or refused for a reason a retry cannot change (4xx): no more retries.
+    if (!state.failed || (status >= 400 && status < 500)) { stopRetrying(form); }
   });
 
   window.addEventListener("beforeunload", function (event) {
