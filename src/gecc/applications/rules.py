@@ -31,9 +31,11 @@ def coordinated_unit_ids(user) -> frozenset:
     """The units ``user`` coordinates: the set kept by :func:`remember_coordinated_units`
     for this request's user, otherwise read now."""
     ids = getattr(user, "_coordinated_unit_ids", None)
-    if ids is None:
-        ids = frozenset(user.coordinated_units.values_list("pk", flat=True))
-    return ids
+    return _read_coordinated_unit_ids(user) if ids is None else ids
+
+
+def _read_coordinated_unit_ids(user) -> frozenset:
+    return frozenset(user.coordinated_units.values_list("pk", flat=True))
 
 
 def remember_coordinated_units(user) -> None:
@@ -41,7 +43,7 @@ def remember_coordinated_units(user) -> None:
     views do this): a page asks "may this coordinator see / change / submit it" several
     times, each otherwise a query. Only for ``request.user``, which lives for one request,
     so a change of coordinators is seen by the next request."""
-    user._coordinated_unit_ids = frozenset(user.coordinated_units.values_list("pk", flat=True))
+    user._coordinated_unit_ids = _read_coordinated_unit_ids(user)
 
 
 @rules.predicate

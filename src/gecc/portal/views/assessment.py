@@ -153,10 +153,8 @@ class MissingPanel:
     def _render(self, oob):
         entries = "|".join(f"{entry.answer.item_id}:{entry.ref}:{','.join(entry.reasons)}:"
                            f"{entry.answer.category_ref}" for entry in self.missing)
-        digest = hashlib.sha256(
-            f"{self.application.pk}|{translation.get_language()}|{oob}|{entries}".encode()
-        ).hexdigest()[:32]
-        key = f"portal:missing:{self.application.pk}:{digest}"
+        key = (f"portal:missing:{self.application.pk}:"
+               f"{digest(self.application.pk, translation.get_language(), oob, entries)}")
         html = cache.get(key)
         if html is None:
             html = get_template("portal/application/_missing.html").render({
@@ -252,6 +250,11 @@ class ApplicationAssessmentView(PortalView):
 CARD_CACHE_SECONDS = 3600
 
 
+def digest(*parts) -> str:
+    """A short SHA-256 of ``parts`` joined: the variable end of a fragment's cache key."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
 def card_cache_key(request, answer, can_edit, refusal) -> str:
     """What an answer's card shows, as a cache key: the answer at its revision (every save
     and confirmation moves it), its current evidence files and open comments, whether it
@@ -264,18 +267,16 @@ def card_cache_key(request, answer, can_edit, refusal) -> str:
         ",".join(f"{file.pk}.{file.version}" for file in answer.current_evidence),
         ",".join(str(comment.pk) for comment in answer.open_comments),
     ]
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f"portal:card:{answer.pk}:{digest}"
+    return f"portal:card:{answer.pk}:{digest(*parts)}"
 
 
 def csrf_secret(request) -> str:
     """A digest of the session's CSRF secret (``get_token`` makes one if needed)."""
-    digest = getattr(request, "_csrf_secret_digest", None)
-    if digest is None:
+    secret_digest = getattr(request, "_csrf_secret_digest", None)
+    if secret_digest is None:
         get_token(request)
-        secret = request.META.get("CSRF_COOKIE", "")
-        digest = request._csrf_secret_digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
-    return digest
+        secret_digest = request._csrf_secret_digest = digest(request.META.get("CSRF_COOKIE", ""))
+    return secret_digest
 
 
 def render_cards(request, answers, can_edit, refusal, decorate_answer):
