@@ -10,11 +10,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.applications.models import Answer, Application
+from gecc.applications.models import Answer
 from gecc.audit.domain import log_action
 from gecc.criteria.models import Node
 
-from .editing import edit_refusal, editing_refusal, refusal_message
+from .editing import edit_refusal, locked_refusal, refusal_message
 from .errors import ConcurrentEditError
 from .items import scale_values
 
@@ -61,9 +61,7 @@ def _conditional_update(answer, expected_revision, actor, now=None, **values):
     now = now or timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     # Lock the application row: a submission cannot slip in between the check and the save.
-    state, deadline = (Application.objects.select_for_update().filter(pk=answer.application_id)
-                       .values_list("state", "return_deadline").first() or (None, None))
-    code = editing_refusal(state, answer.application.round, deadline, now)
+    code = locked_refusal(answer.application_id, answer.application.round, now)
     if code is not None:
         raise _not_editable(code)
     rows = Answer.objects.filter(pk=answer.pk, revision=expected_revision).update(

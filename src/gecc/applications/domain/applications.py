@@ -110,7 +110,9 @@ def create_application(round_obj, unit, *, kind=ApplicationKind.NEW, target_leve
 
 
 def _locked(application, expected_version=None) -> Application:
-    current = (Application.objects.select_for_update()
+    # The application's row alone: its round, edition and unit are read, not locked (a
+    # lock on the round's row would make every application of the round wait for another).
+    current = (Application.objects.select_for_update(of=("self",))
                .select_related("round", "round__edition", "unit").get(pk=application.pk))
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(_("The application changed since it was loaded. Reload it "

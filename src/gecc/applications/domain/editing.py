@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gecc.applications.enums import WITHDRAWABLE_STATES, ApplicationState
+from gecc.applications.models import Application
 
 S = ApplicationState
 
@@ -36,6 +37,22 @@ def editing_refusal(state, round_obj, return_deadline, now=None) -> str | None:
             return None
         return CORRECTIONS_CLOSED
     return NOT_EDITABLE
+
+
+def locked_refusal(application_id, round_obj, now=None) -> str | None:
+    """Inside a transaction: lock the application's row, then say why it may not change
+    (``editing_refusal`` of its state as stored now; ``NOT_EDITABLE`` once it is gone). A
+    save, an upload or a confirmation and a submission lock the same row, so none slips in
+    between another's check and its write.
+
+    Only that row is locked (``FOR UPDATE OF``, no ordering): the model's default ordering
+    would join the round and the unit, and lock their rows too, so every save of a round
+    would queue behind every other on the round's one row."""
+    row = (Application.objects.select_for_update(of=("self",)).filter(pk=application_id)
+           .order_by().values_list("state", "return_deadline").first())
+    if row is None:
+        return NOT_EDITABLE
+    return editing_refusal(row[0], round_obj, row[1], now)
 
 
 def edit_refusal(application, now=None) -> str | None:

@@ -27,7 +27,7 @@ from gecc.applications.enums import ApplicationState
 from gecc.applications.models import Answer, Application
 from gecc.audit.domain import log_action
 
-from .editing import editing_refusal, refusal_message
+from .editing import locked_refusal, refusal_message
 from .errors import ConcurrentEditError
 from .items import scale_values
 
@@ -122,9 +122,7 @@ def confirm_all_unchanged(application, actor, *, expected, now=None, request=Non
     now = now or timezone.now()
     if not expected:
         raise ValidationError(_("There is nothing to confirm."), code="nothing_to_confirm")
-    state, deadline = (Application.objects.select_for_update().filter(pk=application.pk)
-                       .values_list("state", "return_deadline").first() or (None, None))
-    refusal = editing_refusal(state, application.round, deadline, now)
+    refusal = locked_refusal(application.pk, application.round, now)
     if refusal is not None:
         raise ValidationError(refusal_message(refusal), code=refusal)
     rows = list(Answer.objects.filter(application=application, item__ref__in=list(expected))

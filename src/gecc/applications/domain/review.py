@@ -20,7 +20,7 @@ def _user(actor):
 def record_screening(application, actor, checks: dict, *, request=None) -> Application:
     """Record the desk reviewer's screening: ``checks`` maps each checklist code of the round
     to ``{"checked": bool, "note": str}`` (a bare bool is accepted too)."""
-    current = Application.objects.select_for_update().select_related("round").get(
+    current = Application.objects.select_for_update(of=("self",)).select_related("round").get(
         pk=application.pk)
     if current.state not in REVIEWABLE_STATES:
         raise ValidationError(_("Only a submitted application can be screened."),

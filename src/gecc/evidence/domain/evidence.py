@@ -21,9 +21,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.applications.domain.editing import can_edit, editing_refusal
+from gecc.applications.domain.editing import can_edit, locked_refusal
 from gecc.applications.enums import EDITABLE_STATES
-from gecc.applications.models import Application
 from gecc.audit.domain import log_action
 from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
 from gecc.evidence.models import EvidenceFile
@@ -46,9 +45,7 @@ def _lock_editable(answer, now=None):
     """Inside the transaction: lock the application row and check it is still editable, so
     an upload racing a submission cannot attach a file to a submitted application (the
     answers' saves lock the same row)."""
-    state, deadline = (Application.objects.select_for_update()
-                       .values_list("state", "return_deadline").get(pk=answer.application_id))
-    if editing_refusal(state, answer.application.round, deadline, now) is not None:
+    if locked_refusal(answer.application_id, answer.application.round, now) is not None:
         raise PermissionDenied(_("You cannot change the evidence of this application."))
 
 
