@@ -223,6 +223,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("TEST_SQLITE_NAME", str(DATA_DIR / "test_gecc.sqlite3"))}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_gecc")}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+            "DB_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server and statements prepared on a kept connection after
+        # DB_PREPARE_THRESHOLD runs: PostgreSQL plans a request's queries once per connection
+        # instead of on every request (the scoped lookups join up to ten tables; planning
+        # them cost more than running them). Off (DB_PREPARED_STATEMENTS=0) behind a
+        # connection pooler in transaction mode, which cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True,
+             "prepare_threshold": int(env("DB_PREPARE_THRESHOLD", "2"))})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
