@@ -8,6 +8,7 @@ import rules
 
 from gecc.accounts.rules import is_assessor, is_coordinator, is_secretariat, is_steering
 from gecc.applications.domain.editing import can_edit, can_withdraw
+from gecc.registry.models.service_unit import coordinated_unit_ids
 
 
 def _application_of(obj):
@@ -25,25 +26,6 @@ def is_unit_coordinator_of(user, obj):
     if unit_id is None:  # a ServiceUnit
         unit_id = getattr(obj, "pk", None)
     return unit_id in coordinated_unit_ids(user)
-
-
-def coordinated_unit_ids(user) -> frozenset:
-    """The units ``user`` coordinates: the set kept by :func:`remember_coordinated_units`
-    for this request's user, otherwise read now."""
-    ids = getattr(user, "_coordinated_unit_ids", None)
-    return _read_coordinated_unit_ids(user) if ids is None else ids
-
-
-def _read_coordinated_unit_ids(user) -> frozenset:
-    return frozenset(user.coordinated_units.values_list("pk", flat=True))
-
-
-def remember_coordinated_units(user) -> None:
-    """Read the units a request's user coordinates once for the whole request (the portal's
-    views do this): a page asks "may this coordinator see / change / submit it" several
-    times, each otherwise a query. Only for ``request.user``, which lives for one request,
-    so a change of coordinators is seen by the next request."""
-    user._coordinated_unit_ids = _read_coordinated_unit_ids(user)
 
 
 @rules.predicate

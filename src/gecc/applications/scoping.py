@@ -81,8 +81,13 @@ def through_application(role, user, path: str) -> Q | None:
     (reached by ``path``, e.g. ``"application_id"`` or ``"answer__application_id"``) the
     role sees. ``ALL`` stays ``ALL`` and ``None`` stays ``None``."""
     from gecc.applications.models import Application
+    from gecc.registry.models.service_unit import coordinated_by
 
     scope = Application.objects.role_scope(role, user)
     if scope is None or scope == ALL:
         return scope
+    if role == Role.COORDINATOR and path.endswith("_id"):
+        # Straight to the application's unit (a to-one join), not a subquery within a
+        # subquery: the answer autosave and the evidence upload look rows up this way.
+        return coordinated_by(user, path.removesuffix("_id") + "__unit_id")
     return Q(Exists(Application.objects.filter(scope, pk=OuterRef(path))))

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.views import View
 
 from gecc.applications.models import Answer, Application
-from gecc.applications.rules import remember_coordinated_units
+from gecc.registry.models.service_unit import remember_coordinated_units
 
 
 class PortalView(View):
