@@ -206,3 +206,44 @@ def test_autosave_query_count(coordinator_client, application, django_assert_max
         response = coordinator_client.post(save_url(answer), {
             "revision": "1", "score": "3", "explanation": "ข"}, **HTMX)
     assert response.status_code == 200
+
+
+def test_a_retried_save_already_stored_answers_saved_not_conflict(coordinator_client,
+                                                                   application,
+                                                                   coordinator):
+    """The page retries a save whose answer it never got (the connection broke after the
+    commit): the same change is stored already, so it answers as saved, with the stored
+    revision and the panels, and writes nothing more."""
+    answer = answer_for(application, "P1.1")
+    typed = {"revision": "0", "score": "3", "explanation": "มีช่องจอด 20 ช่อง "}
+    first = coordinator_client.post(save_url(answer), typed, **HTMX)
+    assert first.status_code == 200
+
+    retry = coordinator_client.post(save_url(answer), typed, **HTMX)
+
+    assert retry.status_code == 200
+    body = retry.content.decode()
+    assert (f'<input type="hidden" name="revision" value="1" id="answer-revision-{answer.pk}" '
+            'hx-swap-oob="true">') in body
+    assert "บันทึกแล้ว" in body
+    assert 'id="assessment-missing"' in body
+    stored = answer_for(application, "P1.1")
+    assert (stored.self_score, stored.explanation, stored.revision) == (3, "มีช่องจอด 20 ช่อง",
+                                                                       1)
+
+
+@pytest.mark.parametrize("typed", [
+    {"score": "2", "explanation": "มีช่องจอด 20 ช่อง"},
+    {"score": "3", "explanation": "มีช่องจอด 21 ช่อง"},
+    {"score": "", "explanation": "มีช่องจอด 20 ช่อง"},
+], ids=["other score", "other text", "cleared"])
+def test_a_stale_save_of_other_content_is_still_a_conflict(coordinator_client, application,
+                                                           coordinator, typed):
+    answer = answer_for(application, "P1.1")
+    save_answer(answer, self_score=3, explanation="มีช่องจอด 20 ช่อง", expected_revision=0,
+                actor=coordinator)
+
+    response = coordinator_client.post(save_url(answer), {"revision": "0", **typed}, **HTMX)
+
+    assert response.status_code == 409
+    assert answer_for(application, "P1.1").revision == 1

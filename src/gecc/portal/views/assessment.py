@@ -368,7 +368,19 @@ class AnswerSaveView(PortalView):
                         explanation=explanation, expected_revision=revision,
                         actor=request.user, request=request)
         except ConcurrentEditError:
-            return self.conflict(request, answer, points, edition, choice, explanation)
+            stored = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+            if not already_stored(stored, self_score, not_applicable, explanation):
+                return self.conflict(request, answer, points, edition, choice, explanation,
+                                     stored)
+            # The page's retry of a save whose answer never reached it (the connection
+            # broke after the commit, say during a database restart): what was typed is
+            # stored, so this is no conflict. Nothing is written; it answers as saved, with
+            # the stored revision.
+            answer.revision, answer.updated_at = stored.revision, stored.updated_at
+            answer.self_score, answer.not_applicable = stored.self_score, stored.not_applicable
+            answer.explanation = stored.explanation
+            answer.needs_confirmation = stored.needs_confirmation
+            counted_before = None  # the page missed the first answer's panels: send them
         except ValidationError as exc:
             codes = {error.code for error in getattr(exc, "error_list", [])}
             refused = codes & {NOT_EDITABLE, APPLICATIONS_CLOSED, CORRECTIONS_CLOSED}
@@ -416,9 +428,8 @@ class AnswerSaveView(PortalView):
         messages.error(request, message)
         return HttpResponseRedirect(answer_url(answer))
 
-    def conflict(self, request, answer, points, edition, choice, explanation):
+    def conflict(self, request, answer, points, edition, choice, explanation, stored):
         """409: saved elsewhere since it was loaded; show both versions, write nothing."""
-        stored = Answer.objects.select_related("updated_by").get(pk=answer.pk)
         stored.item = answer.item
         typed_score, typed_na = None, False
         with contextlib.suppress(ValidationError):
@@ -431,6 +442,14 @@ class AnswerSaveView(PortalView):
         answer = attach_card_data(answer)
         return render(request, "portal/answer/detail.html",
                       card_context(request, answer, conflict=context), status=409)
+
+
+def already_stored(stored, self_score, not_applicable, explanation) -> bool:
+    """The answer as stored is exactly what this save would write (a save also confirms a
+    carried-forward answer, so one still to confirm is not)."""
+    return (stored.self_score == self_score and stored.not_applicable == bool(not_applicable)
+            and stored.explanation == (explanation or "").strip()
+            and not stored.needs_confirmation)
 
 
 def not_editable_message(code) -> str:
