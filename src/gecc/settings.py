@@ -431,6 +431,9 @@ EMAIL_PORT = int(env("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(env("EMAIL_HOST")))
+# A mail server that accepts the connection and then hangs fails the attempt (retried by the
+# outbox) instead of holding a worker for good.
+EMAIL_TIMEOUT = float(env("EMAIL_TIMEOUT", "30"))
 # The public address of the site, for absolute links in emails (e.g. https://gecc.example.go.th).
 SITE_URL = env("SITE_URL", "")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "GECC Certify <no-reply@gecc.example>")
