@@ -15,8 +15,8 @@
    for ``--duration`` seconds, recording the load average every 10 s and the CPU time of
    gunicorn, PostgreSQL, the Celery worker, Redis and locust itself.
 3. Then, with nothing else of the scenario running, one client sends ``--probe-saves``
-   autosaves one after the other: the gunicorn workers' CPU time over that count is the
-   server CPU per autosave (PostgreSQL's share apart). The same for assessment pages,
+   autosaves one after the other: the CPU time of the gunicorn workers and of PostgreSQL
+   over that count, added up, is the server CPU per autosave. The same for assessment pages,
    uploads and the status API (what any request costs) shows where the server's CPU goes.
 4. Checks the database against every write the server acknowledged (``bench/load_check.py``).
 5. Prints per request name: count, failures, p50/p95/p99/max at the client and requests per
@@ -344,7 +344,8 @@ def probe(stack, accounts, count, meters):
     autosaves one after the other, then opens ``count // 3`` assessment pages, uploads
     ``count // 6`` files and requests the status API ``count`` times (each kind after a
     short warm-up). Each kind's CPU per request is the CPU delta over its count: the
-    gunicorn workers' (the "server CPU per autosave" target) and PostgreSQL's apart."""
+    gunicorn workers' and PostgreSQL's apart (their sum is the "server CPU per autosave"
+    target)."""
     probe_account = accounts["probe"]
     application = probe_account["application"]
     session, base = sign_in_probe(stack, accounts)
@@ -531,10 +532,14 @@ def report(args, records, locust, before, after, loads, probed, check, restarts)
         print(f"  {kind:<18} {measured['count']:>5} {measured['p50']:>6.1f} {measured['p95']:>6.1f}"
               f"  gunicorn {measured['workers_ms']:>5.1f} ms{pg:<20}"
               f"{share:>8.1f} s of gunicorn CPU")
-    autosave_cpu = kinds[AUTOSAVE]["workers_ms"]
-    print(f"  server CPU per autosave: {autosave_cpu:.1f} ms in the gunicorn workers (the target"
-          f"'s figure), of which a status API request's {kinds['status API']['workers_ms']:.1f}"
-          " ms is what any request costs")
+    # The target's figure: the server's CPU for one autosave, the web process's and the
+    # database's together (the database's only when its cluster is the stack's own).
+    autosave_cpu = kinds[AUTOSAVE]["workers_ms"] + (kinds[AUTOSAVE]["postgres_ms"] or 0)
+    print(f"  server CPU per autosave: {autosave_cpu:.1f} ms (gunicorn "
+          f"{kinds[AUTOSAVE]['workers_ms']:.1f} + PostgreSQL "
+          f"{kinds[AUTOSAVE]['postgres_ms'] or 0:.1f}: the target's figure), of which a status "
+          f"API request's {kinds['status API']['workers_ms']:.1f} ms in gunicorn is what any "
+          "request costs")
 
     print()
     print(f"database check: {check['autosaves']} answers with acknowledged autosaves, "
