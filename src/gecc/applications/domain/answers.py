@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,34 +168,12 @@ def _has_current_evidence():
 
 
 def missing_items(application) -> list[MissingItem]:
-    """What stops the application from being submitted, in document order (one query; each
-    answer carries ``category_ref``, the ref of its item's category, for links):
-    every applicable item must be answered (N/A only where the item allows it), carried-
-    forward answers confirmed, and an item marked ``evidence_required`` (unless answered
-    N/A) needs at least one current evidence file."""
-    answers = (Answer.objects.filter(application=application)
-               .annotate(has_evidence=_has_current_evidence())
-               .filter(Q(self_score__isnull=True, not_applicable=False)
-                       | Q(not_applicable=True, item__na_allowed=False)
-                       | Q(needs_confirmation=True)
-                       | Q(item__evidence_required=True, not_applicable=False,
-                           has_evidence=False))
-               .annotate(category_ref=F("item__parent__parent__ref"))
-               .select_related("item").order_by("item__position"))
-    out = []
-    for answer in answers:
-        reasons = []
-        if answer.self_score is None and not answer.not_applicable:
-            reasons.append(UNANSWERED)
-        elif answer.not_applicable and not answer.item.na_allowed:
-            reasons.append(NA_NOT_ALLOWED)
-        if answer.needs_confirmation:
-            reasons.append(TO_CONFIRM)
-        if (answer.item.evidence_required and not answer.not_applicable
-                and not answer.has_evidence):
-            reasons.append(NO_EVIDENCE)
-        out.append(MissingItem(answer, tuple(reasons)))
-    return out
+    """What stops the application from being submitted, in document order (each answer
+    carries ``category_ref``, the ref of its item's category, for links): every applicable
+    item must be answered (N/A only where the item allows it), carried-forward answers
+    confirmed, and an item marked ``evidence_required`` (unless answered N/A) needs at least
+    one current evidence file."""
+    return assessment_state(application).missing
 
 
 @dataclass(frozen=True)
@@ -213,14 +192,63 @@ class CategoryProgress:
 
 
 def progress_by_category(application) -> list[CategoryProgress]:
-    """Answered/total per category of the criteria, in document order (two queries). An
-    answer carried forward from the last round counts once it is confirmed."""
-    done = ANSWERED & Q(needs_confirmation=False)
-    rows = (Answer.objects.filter(application=application)
-            .values(category_id=F("item__parent__parent_id"))
-            .annotate(total=Count("pk"), answered=Count("pk", filter=done))
-            .order_by())
-    counts = {row["category_id"]: row for row in rows}
-    categories = Node.objects.filter(pk__in=counts).order_by("position")
-    return [CategoryProgress(category, counts[category.pk]["answered"],
-                             counts[category.pk]["total"]) for category in categories]
+    """Answered/total per category of the criteria, in document order. An answer carried
+    forward from the last round counts once it is confirmed."""
+    return assessment_state(application).progress
+
+
+class AssessmentState:
+    """Where a self-assessment stands: what is ``missing`` and the ``progress`` per category
+    (its categories are read the first time it is asked for)."""
+
+    def __init__(self, counts: dict, missing: list[MissingItem]):
+        self.counts, self.missing = counts, missing
+
+    @cached_property
+    def progress(self) -> list[CategoryProgress]:
+        categories = Node.objects.filter(pk__in=self.counts).order_by("position")
+        return [CategoryProgress(category, *self.counts[category.pk])
+                for category in categories]
+
+
+def missing_reasons(answer) -> tuple[str, ...]:
+    """Why ``answer`` (with its item and ``has_evidence``) stops a submission, in the fixed
+    order of ``MissingItem``; empty when it does not."""
+    reasons = []
+    if answer.self_score is None and not answer.not_applicable:
+        reasons.append(UNANSWERED)
+    elif answer.not_applicable and not answer.item.na_allowed:
+        reasons.append(NA_NOT_ALLOWED)
+    if answer.needs_confirmation:
+        reasons.append(TO_CONFIRM)
+    if answer.item.evidence_required and not answer.not_applicable and not answer.has_evidence:
+        reasons.append(NO_EVIDENCE)
+    return tuple(reasons)
+
+
+def assessment_state(application) -> AssessmentState:
+    """The missing list and the progress per category together, from one read of the
+    application's answers (with the columns both need; the progress then reads the
+    categories): the self-assessment page and every autosave that moves a count show
+    both."""
+    answers = list(
+        Answer.objects.filter(application=application)
+        .annotate(has_evidence=_has_current_evidence(),
+                  category_ref=F("item__parent__parent__ref"),
+                  category_id=F("item__parent__parent_id"))
+        .select_related("item")
+        .only("application_id", "item_id", "self_score", "not_applicable",
+              "needs_confirmation", "revision", "item__ref", "item__text_th",
+              "item__na_allowed", "item__evidence_required", "item__position",
+              "item__parent_id")
+        .order_by("item__position"))
+    counts, missing = {}, []
+    for answer in answers:
+        answered, total = counts.get(answer.category_id, (0, 0))
+        done = (answer.self_score is not None or answer.not_applicable) \
+            and not answer.needs_confirmation
+        counts[answer.category_id] = (answered + done, total + 1)
+        reasons = missing_reasons(answer)
+        if reasons:
+            missing.append(MissingItem(answer, reasons))
+    return AssessmentState(counts, missing)

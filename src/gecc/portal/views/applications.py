@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gecc.applications.domain import create_application as domain_create_application
 from gecc.applications.domain import (
+    assessment_state,
     edit_refusal,
-    missing_items,
     previous_application_for,
     progress_by_category,
     refusal_message,
@@ -24,6 +23,7 @@ from gecc.applications.domain import (
     submit_application,
     withdraw,
 )
+from gecc.applications.domain import create_application as domain_create_application
 from gecc.applications.enums import ApplicationKind, ApplicationState
 from gecc.applications.models import Application, Submission
 from gecc.evidence.models import EvidenceFile
@@ -199,10 +199,10 @@ class ApplicationSubmitView(PortalView):
     def context(self, request, application, **extra):
         evidence_count = EvidenceFile.objects.current().filter(
             answer__application=application).count()
-        progress = progress_by_category(application)
+        state = assessment_state(application)
         return {"application": application, "level_name": level_name(application),
-                "progress": progress, "overall_percent": overall_percent(progress),
-                "missing": missing_items(application), "evidence_count": evidence_count,
+                "progress": state.progress, "overall_percent": overall_percent(state.progress),
+                "missing": state.missing, "evidence_count": evidence_count,
                 "is_returned": application.state == ApplicationState.RETURNED, **extra}
 
     def check(self, request, application):

@@ -27,10 +27,9 @@ from django.utils.translation import gettext as _
 
 from gecc.applications.domain import (
     ConcurrentEditError,
+    assessment_state,
     confirm_answer,
     edit_refusal,
-    missing_items,
-    progress_by_category,
     save_answer,
 )
 from gecc.applications.domain.editing import (
@@ -128,11 +127,11 @@ def overall_percent(progress) -> int:
     return round(100 * answered / total) if total else 100
 
 
-def progress_context(application, current=None, progress=None) -> dict:
+def progress_context(application, current=None, state=None) -> dict:
     """The index of categories (with ``current``, the category on show, marked) and the
     list of what is missing: what the page shows and every autosave answer swaps in."""
-    progress = progress_by_category(application) if progress is None else progress
-    missing = missing_items(application)
+    state = assessment_state(application) if state is None else state
+    progress, missing = state.progress, state.missing
     return {"application": application, "progress": progress,
             "overall_percent": overall_percent(progress), "missing": missing,
             "missing_panel": MissingPanel(application, missing),
@@ -211,30 +210,37 @@ class ApplicationAssessmentView(PortalView):
         application = get_application(request.user, pk)
         if "item" in request.GET:
             return HttpResponseRedirect(item_location(application, request.GET["item"]))
-        progress = progress_by_category(application)
+        state = assessment_state(application)
+        progress = state.progress
         index = current_index(progress, request.GET.get("category"))
         current = progress[index] if progress else None
         edition = application.round.edition
         points = scale_points(edition)
+        # The open comments of the whole application in one query: the answers' (each on
+        # its card) and the general ones (at the top).
+        comments = {}
+        for comment in (ReviewComment.objects.filter(application=application,
+                                                     resolved_at__isnull=True)
+                        .order_by("created_at", "pk")):
+            comments.setdefault(comment.answer_id, []).append(comment)
         answers = []
         if current is not None:
             answers = list(
                 Answer.objects.filter(application=application,
                                       item__parent__parent=current.category)
                 .select_related("item", "item__parent", "item__parent__parent")
-                .prefetch_related(current_evidence_prefetch(), open_comments_prefetch())
+                .prefetch_related(current_evidence_prefetch())
                 .order_by("item__position"))
         can_edit = request.user.has_perm("applications.change_application", application)
         refusal = edit_refusal(application)
         for answer in answers:
             answer.application = application  # shared: no query per answer
+            answer.open_comments = comments.get(answer.pk, [])
             answer.back_url = answer_url(answer)
         render_cards(request, answers, can_edit, refusal,
                      lambda answer: decorate(answer, points, edition.default_scale))
-        general_comments = list(application.review_comments.filter(
-            answer__isnull=True, resolved_at__isnull=True).order_by("created_at", "pk"))
         context = {
-            **progress_context(application, current.category if current else None, progress),
+            **progress_context(application, current.category if current else None, state),
             "current": current,
             "previous_entry": progress[index - 1] if current and index > 0 else None,
             "next_entry": progress[index + 1] if current and index + 1 < len(progress) else None,
@@ -242,7 +248,7 @@ class ApplicationAssessmentView(PortalView):
             "answer_count": len(answers),
             "can_edit": can_edit,
             "edit_refusal": refusal,
-            "general_comments": general_comments,
+            "general_comments": comments.get(None, []),
         }
         return render(request, "portal/application/assessment.html", context)
 
