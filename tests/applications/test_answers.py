@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from gecc.applications.domain import (
     ConcurrentEditError,
+    assessment_state,
     confirm_answer,
     missing_items,
     progress_by_category,
@@ -101,6 +102,23 @@ def test_progress_by_category_in_two_queries(application, coordinator,
         progress = progress_by_category(application)
     assert [(p.category.ref, p.answered, p.total, p.percent) for p in progress] == [
         ("P", 1, 2, 50), ("Q", 0, 1, 0)]
+
+
+def test_assessment_state_reads_both_panels_in_two_queries(application, coordinator,
+                                                           django_assert_num_queries):
+    save_answer(answer(application, "P1.1"), self_score=2, explanation="", expected_revision=0,
+                actor=coordinator)
+    with django_assert_num_queries(2):
+        state = assessment_state(application)
+        missing = [(m.ref, m.reasons, m.answer.category_ref) for m in state.missing]
+        progress = [(p.category.ref, p.answered, p.total) for p in state.progress]
+    assert missing == [(m.ref, m.reasons, m.answer.category_ref)
+                       for m in missing_items(application)]
+    assert ("P1.2", ("unanswered",), "P") in missing and ("P1.1" not in
+                                                          [ref for ref, *_ in missing])
+    assert progress == [(p.category.ref, p.answered, p.total)
+                        for p in progress_by_category(application)] == [("P", 1, 2),
+                                                                        ("Q", 0, 1)]
 
 
 def test_progress_counts_a_carried_forward_answer_once_confirmed(application, coordinator):
