@@ -25,10 +25,9 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchdb import percentile, throwaway_database
+from benchdb import percentile, throwaway_database, timed_call
 
 PAGE_TARGET_MS = 25
 AUTOSAVE_CPU_TARGET_MS = 15
@@ -36,27 +35,14 @@ AUTOSAVE_CPU_TARGET_MS = 15
 
 def measure(client, fn, rounds, before=None):
     """(server ms, CPU ms, database ms) of ``rounds`` calls of ``fn``."""
-    from django.db import connection
-
     walls, cpus, dbs = [], [], []
     for _ in range(rounds):
         if before:
             before()
-        spent = [0.0]
-
-        def timer(execute, sql, params, many, context, spent=spent):
-            began = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent[0] += time.perf_counter() - began
-
-        with connection.execute_wrapper(timer):
-            cpu, wall = time.process_time(), time.perf_counter()
-            response = fn()
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        dbs.append(spent[0] * 1000)
+        wall, cpu, database, response = timed_call(fn)
+        walls.append(wall)
+        cpus.append(cpu)
+        dbs.append(database)
         assert response.status_code == 200, response.status_code
     return walls, cpus, dbs
 
