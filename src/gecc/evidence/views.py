@@ -34,19 +34,26 @@ PARTIAL = "evidence/includes/answer_files.html"
 
 
 def get_answer(user, answer_id):
-    answer = (Answer.objects.select_related("application__unit", "application__round", "item")
-              .filter(pk=answer_id).first())
-    if answer is None or not user.has_perm("evidence.view_evidence", answer):
+    # get(), not first(): first() would order by the model's ordering, joining for nothing.
+    try:
+        answer = (Answer.objects.select_related("application__unit", "application__round",
+                                                "item").get(pk=answer_id))
+    except Answer.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("evidence.view_evidence", answer):
         raise Http404
     return answer
 
 
 def get_evidence(user, public_id):
-    evidence = (EvidenceFile.objects
-                .select_related("answer__application__unit", "answer__application__round",
-                                "answer__item", "uploaded_by")
-                .filter(public_id=public_id).first())
-    if evidence is None or not user.has_perm("evidence.view_evidence", evidence):
+    try:
+        evidence = (EvidenceFile.objects
+                    .select_related("answer__application__unit", "answer__application__round",
+                                    "answer__item", "uploaded_by")
+                    .get(public_id=public_id))
+    except EvidenceFile.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("evidence.view_evidence", evidence):
         raise Http404
     return evidence
 

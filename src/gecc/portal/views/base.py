@@ -29,22 +29,28 @@ class PortalView(View):
 
 def get_application(user, pk) -> Application:
     """The user's application ``pk`` (404 when it is not theirs to see)."""
-    application = (Application.objects.visible_to(user)
-                   .select_related("round", "round__edition", "unit", "unit__organization")
-                   .filter(pk=pk).first())
-    if application is None or not user.has_perm("applications.view_application", application):
+    # get(), not first(): first() would order by the model's ordering, joining for nothing.
+    try:
+        application = (Application.objects.visible_to(user)
+                       .select_related("round", "round__edition", "unit", "unit__organization")
+                       .get(pk=pk))
+    except Application.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("applications.view_application", application):
         raise Http404
     return application
 
 
 def get_answer(user, pk) -> Answer:
     """The user's answer ``pk`` with its item, criterion and application loaded (or 404)."""
-    answer = (Answer.objects.visible_to(user)
-              .select_related("item", "item__parent", "item__parent__parent",
-                              "application", "application__round",
-                              "application__round__edition", "application__unit")
-              .filter(pk=pk).first())
-    if answer is None or not user.has_perm("applications.view_application",
-                                           answer.application):
+    try:
+        answer = (Answer.objects.visible_to(user)
+                  .select_related("item", "item__parent", "item__parent__parent",
+                                  "application", "application__round",
+                                  "application__round__edition", "application__unit")
+                  .get(pk=pk))
+    except Answer.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("applications.view_application", answer.application):
         raise Http404
     return answer
