@@ -21,10 +21,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
+from gecc.common import db as common_db
 from gecc.evidence.domain import evidence as evidence_domain
 from gecc.evidence.domain.evidence import add_evidence, replace_evidence
 from gecc.evidence.models import EvidenceFile
-from gecc.notifications.domain import sending as sending_domain
 from gecc.notifications.domain import sweep_outbox
 from gecc.notifications.domain.sending import build_email, claim, deliver
 from gecc.notifications.enums import OutboxStatus
@@ -197,8 +197,8 @@ def test_the_outcome_of_a_send_waits_for_the_database_to_come_back(monkeypatch):
 
     monkeypatch.setattr(OutboxMessage, "save", restarting)
     pauses = []
-    monkeypatch.setattr(sending_domain, "time", mock.Mock(
-        monotonic=sending_domain.time.monotonic, sleep=pauses.append))
+    monkeypatch.setattr(common_db, "time", mock.Mock(
+        monotonic=common_db.time.monotonic, sleep=pauses.append))
     returned, error = deliver(message.pk)
     assert error is None and len(mail.outbox) == 1
     assert len(failures) == 2 and len(pauses) == 2

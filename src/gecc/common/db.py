@@ -1,6 +1,8 @@
 """Database helpers every app needs."""
 
-from django.db import connection
+import time
+
+from django.db import DatabaseError, connection
 
 
 def analyze(*models):
@@ -64,3 +66,28 @@ def copy_insert(model, objs) -> bool:
                 else field.get_db_prep_save(field.pre_save(obj, True), connection)
                 for field, is_plain in zip(fields, plain, strict=True)])
     return True
+
+
+def when_database_answers(fn, *, patience, errors=(DatabaseError,), max_delay=2.0,
+                          on_error=None):
+    """``fn()``, called again on a new connection while it fails with one of ``errors`` (a
+    database restarting), waiting 0.25 s, then twice as long each time (at most
+    ``max_delay``), for up to ``patience`` seconds; then the last error goes on.
+    ``on_error(exc)`` is told of each failure before the wait. Outside a transaction only:
+    one that a lost connection broke cannot be carried on."""
+    deadline = time.monotonic() + patience
+    delay = 0.25
+    while True:
+        try:
+            return fn()
+        except errors as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            if on_error is not None:
+                on_error(exc)
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to close
+            connection.connection = None
+        time.sleep(delay)
+        delay = min(delay * 2, max_delay)

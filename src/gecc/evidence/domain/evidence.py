@@ -13,17 +13,17 @@ database once it answers again, and the file is kept only if it was.
 """
 
 import logging
-import time
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gecc.applications.domain.editing import can_edit, locked_refusal
 from gecc.applications.enums import EDITABLE_STATES
 from gecc.audit.domain import log_action
+from gecc.common.db import when_database_answers
 from gecc.evidence.domain.files import EvidenceRejected, prepare_upload
 from gecc.evidence.models import EvidenceFile
 
@@ -100,20 +100,12 @@ def _files_kept_only_if_saved():
 def _rows_stored(names):
     """Whether rows naming ``names`` exist, asked until the database answers (True or
     False), or None after ``COMMIT_CHECK_SECONDS``."""
-    deadline = time.monotonic() + COMMIT_CHECK_SECONDS
-    delay = 0.25
-    while True:
-        try:
-            return EvidenceFile.objects.filter(file__in=names).exists()
-        except DatabaseError:
-            try:
-                connection.close()
-            except DatabaseError:
-                connection.connection = None
-        if time.monotonic() + delay > deadline:
-            return None
-        time.sleep(delay)
-        delay = min(delay * 2, 2.0)
+    try:
+        return when_database_answers(
+            lambda: EvidenceFile.objects.filter(file__in=names).exists(),
+            patience=COMMIT_CHECK_SECONDS)
+    except DatabaseError:
+        return None
 
 
 class _Written(list):

@@ -18,7 +18,6 @@ acceptance and that write can cause a second copy; every copy of a message carri
 import datetime
 import logging
 import smtplib
-import time
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gecc.audit.domain import log_action
+from gecc.common.db import when_database_answers
 from gecc.notifications.enums import OutboxStatus
 from gecc.notifications.models import OutboxMessage
 
@@ -106,23 +106,19 @@ def _record(message, fields):
     """Save the outcome of an attempt. A database that cannot be reached (restarting) is
     tried again for up to ``OUTCOME_WRITE_PATIENCE_SECONDS`` on a new connection; inside a
     transaction there is nothing to retry, and the error goes on."""
-    deadline = time.monotonic() + OUTCOME_WRITE_PATIENCE_SECONDS
-    delay = 0.25
-    while True:
-        try:
-            message.save(update_fields=fields)
-            return
-        except (OperationalError, InterfaceError) as exc:
-            if connection.in_atomic_block or time.monotonic() + delay > deadline:
-                raise
-            logger.warning("outbox message %s: its outcome (%s) could not be stored yet "
-                           "(%s); trying again", message.pk, message.status, exc)
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - a broken connection may fail to close
-            connection.connection = None
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+    def save():
+        message.save(update_fields=fields)
+
+    if connection.in_atomic_block:
+        return save()
+
+    def warn(exc):
+        logger.warning("outbox message %s: its outcome (%s) could not be stored yet (%s); "
+                       "trying again", message.pk, message.status, exc)
+
+    return when_database_answers(save, patience=OUTCOME_WRITE_PATIENCE_SECONDS,
+                                 errors=(OperationalError, InterfaceError), max_delay=5.0,
+                                 on_error=warn)
 
 
 def deliver(message_id, *, will_retry=None, retry_delay=0, claimed=False):
