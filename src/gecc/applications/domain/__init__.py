@@ -35,8 +35,9 @@ from .transitions import TRANSITIONS, allowed_actions, can, next_state
 
 __all__ = [
     "certified_application_for", "confirm_all_unchanged",
-    "TRANSITIONS", "AssessmentState", "BulkOutcome", "CategoryProgress", "ConcurrentEditError", "MissingItem",
-    "TransitionNotAllowed", "accept_for_site_visit", "add_review_comment", "allowed_actions", "assessment_state",
+    "TRANSITIONS", "AssessmentState", "BulkOutcome", "CategoryProgress",
+    "ConcurrentEditError", "MissingItem", "TransitionNotAllowed", "accept_for_site_visit",
+    "add_review_comment", "allowed_actions", "assessment_state",
     "build_manifest", "bulk_accept", "can", "can_edit", "can_withdraw", "changes_since_return",
     "confirm_answer", "content_hash", "edit_refusal", "record_submission", "refusal_message", "create_application", "items_for_unit_type",
     "missing_items", "next_state", "previous_application_for", "progress_by_category",
