@@ -28,11 +28,16 @@ package ``chromium``); Playwright never downloads a browser of its own. If it is
 the browser tests fail, saying so: they are part of the suite and must not vanish quietly.
 """
 
+import contextlib
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BROWSER_TESTS_DIR.parent.parent
@@ -51,6 +56,7 @@ DESKTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 DEFAULT_TIMEOUT_MS = 10_000
+IDLE_TIMEOUT_S = 10
 
 _PAGES = pytest.StashKey[list]()
 
@@ -131,13 +137,76 @@ def browser_page_factory(request, browser):
         return new_page
 
     yield open_page
+    open_pages = list(pages)
     pages.clear()
+    close_quietly(contexts, open_pages)
+    live_server_traffic.wait_idle()
+
+
+def close_quietly(contexts, pages):
+    """Close the test's pages so that nothing they do reaches the live server afterwards.
+
+    The test's data is about to be flushed (``TRUNCATE`` of every table). A request the
+    server is still answering then deadlocks with the flush, and its writes survive into
+    the next test. Closing a page is not enough: the self-assessment saves a pending change
+    on ``pagehide`` with a keepalive fetch, which the browser sends after the page is gone
+    and which no route intercepts any more. So each page's document is emptied first (its
+    scripts save only forms still in the document), then every request is refused, then
+    the contexts close; the caller waits for the requests already at the server.
+    """
+    from playwright.sync_api import Error
+
+    for open_page in pages:
+        if open_page.is_closed():
+            continue
+        with contextlib.suppress(Error):  # a crashed page sends nothing either
+            open_page.evaluate("() => { if (document.body) { document.body.replaceChildren(); } }")
     for context in contexts:
-        # A page that is closed may still send a request (the self-assessment saves a
-        # pending change on pagehide with a keepalive fetch). The test's data is about to
-        # be flushed, so from here on nothing reaches the live server.
-        context.route("**/*", lambda route: route.abort())
-        context.close()
+        with contextlib.suppress(Error):  # closed already (by the test)
+            context.route("**/*", lambda route: route.abort())
+            context.close()
+
+
+class LiveServerTraffic:
+    """The requests the live server (Django's ``WSGIHandler``) is answering, counted by the
+    ``request_started`` / ``request_finished`` signals (the test client's handler is not a
+    ``WSGIHandler``, so its requests are not counted)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.paths = []
+
+    @staticmethod
+    def counts(sender):
+        return isinstance(sender, type) and issubclass(sender, WSGIHandler)
+
+    def started(self, sender, environ=None, **kwargs):
+        if not self.counts(sender):
+            return
+        with self._lock:
+            self.in_flight += 1
+            self.paths.append((environ or {}).get("PATH_INFO", ""))
+
+    def finished(self, sender, **kwargs):
+        if not self.counts(sender):
+            return
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
+
+    def wait_idle(self, timeout=IDLE_TIMEOUT_S):
+        """Wait until no request is being answered; True if that happened in time."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self.in_flight
+
+
+live_server_traffic = LiveServerTraffic()
+request_started.connect(live_server_traffic.started, weak=False,
+                        dispatch_uid="browser-tests-live-server-started")
+request_finished.connect(live_server_traffic.finished, weak=False,
+                         dispatch_uid="browser-tests-live-server-finished")
 
 
 @pytest.fixture(autouse=True)

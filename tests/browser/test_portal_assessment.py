@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from gecc.applications.models import Answer, Application
 from gecc.criteria.interfaces.example import load_example_edition
 from tests.applications.factories import answer_all, make_application, make_round
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, close_quietly, live_server_traffic
 from tests.browser.test_accessibility import axe_violations
 from tests.certificates.lifecycle_factories import certify
 from tests.factories import UserFactory
@@ -197,3 +197,27 @@ def test_leaving_after_a_failed_save_asks_first(page, live_server, sign_in, worl
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     expect(page).to_have_url(re.compile(rf"/applications/{world.new.pk}/assessment/$"))
+
+
+def test_closing_the_pages_after_a_test_sends_nothing_more_to_the_server(
+        browser_page_factory, live_server, sign_in, world):
+    """The test's pages close before its data is flushed. A failed save still pending
+    would go out on pagehide as a keepalive fetch that no route intercepts; when the flush
+    met it at the server, PostgreSQL found a deadlock. The pages are closed so that it is
+    never sent."""
+    page = browser_page_factory(base_url=live_server.url)
+    sign_in(page, world.coordinator)
+    page.goto(url(world.new))
+    page.route("**/answers/*/save/", lambda route: route.fulfill(status=500, body="boom"))
+    page.get_by_test_id("answer-P1.1").locator('input[name="score"]').first.check()
+    expect(page.get_by_test_id("htmx-message")).to_be_visible()
+    before = len(live_server_traffic.paths)
+    answer = Answer.objects.get(application=world.new, item__ref="P1.1")
+
+    close_quietly([page.context], [page])
+    time.sleep(1)  # a keepalive fetch would be at the server by now
+
+    assert live_server_traffic.wait_idle()
+    assert live_server_traffic.paths[before:] == []
+    answer.refresh_from_db()
+    assert answer.self_score is None
