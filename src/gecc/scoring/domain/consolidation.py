@@ -391,7 +391,10 @@ def prefill(team_sheet, table: TeamTable | None = None) -> int:
 
 
 def _locked_row(team_sheet) -> TeamSheet:
-    locked = (TeamSheet.objects.select_for_update()
+    """The team sheet with its row and its application's locked, as a member's sheet is
+    (``sheets._locked``): a member's reopening and the team's locking go one at a time. The
+    round, edition, unit and sub-committee are read, not locked."""
+    locked = (TeamSheet.objects.select_for_update(of=("self", "application"))
               .select_related("application__round__edition", "application__unit__organization",
                               "subcommittee")
               .get(pk=team_sheet.pk))

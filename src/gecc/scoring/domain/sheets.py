@@ -262,7 +262,10 @@ class SheetIncomplete(ValidationError):
 
 
 def _locked(sheet) -> ScoreSheet:
-    return (ScoreSheet.objects.select_for_update()
+    """The sheet with its row and its application's locked (a team's work on one application
+    goes one at a time); the round, the unit and the member are read, not locked, so the
+    members of other applications of the round never wait for this one."""
+    return (ScoreSheet.objects.select_for_update(of=("self", "application"))
             .select_related("application__round", "application__unit", "assessor")
             .get(pk=sheet.pk))
 
