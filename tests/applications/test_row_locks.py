@@ -10,11 +10,9 @@ short ``lock_timeout``: it must go through. SQLite lets one writer in at a time 
 the rows, so this is a PostgreSQL matter.
 """
 
-import threading
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection  # noqa: F401 - the skipif condition reads it
 
 from gecc.applications.domain import save_answer, submit_application
 from gecc.applications.models import Answer
@@ -22,6 +20,7 @@ from gecc.evidence.domain.evidence import add_evidence
 from tests.applications.factories import DURING, answer_all, make_application
 from tests.evidence import samples
 from tests.registry.factories import ServiceUnitFactory
+from tests.row_locks import hold_then_try
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -52,44 +51,6 @@ def upload(answer, actor):
 
 def submit(answer, actor):
     submit_application(answer.application, actor, now=DURING)
-
-
-def hold_then_try(first, second):
-    """Run ``first()`` in a transaction kept open while ``second()`` runs in another with
-    ``lock_timeout`` 2 s; the errors of both (a lock wait shows as LockNotAvailable)."""
-    locked, finished, errors = threading.Event(), threading.Event(), []
-
-    def holder():
-        try:
-            with transaction.atomic():
-                first()
-                locked.set()
-                finished.wait(timeout=10)
-        except Exception as error:  # noqa: BLE001 - the assertion reports it
-            errors.append(("holder", error))
-        finally:
-            locked.set()
-            connection.close()
-
-    def other():
-        try:
-            locked.wait(timeout=10)
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '2s'")
-                second()
-        except Exception as error:  # noqa: BLE001
-            errors.append(("other", error))
-        finally:
-            finished.set()
-            connection.close()
-
-    threads = [threading.Thread(target=holder), threading.Thread(target=other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 @pytest.mark.parametrize("write", [autosave, upload, submit], ids=lambda fn: fn.__name__)

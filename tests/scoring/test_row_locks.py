@@ -4,7 +4,8 @@ consolidate at once: the work on one application never waits for another applica
 A member's sheet and a team sheet are locked with their application's row (one team's work
 on one application goes one at a time), but not with the round's, the unit's or the
 member's rows, which ``select_related`` joins in and ``FOR UPDATE`` alone would lock too.
-PostgreSQL only, as ``tests/applications/test_row_locks.py``, whose harness this uses.
+PostgreSQL only, as ``tests/applications/test_row_locks.py``; the harness is
+``tests/row_locks.py``.
 """
 
 import json
@@ -15,7 +16,7 @@ from django.db import connection  # noqa: F401 - the skipif condition reads it
 from gecc.scoring.domain.consolidation import record_findings, team_sheet_for
 from gecc.scoring.domain.sheets import sheet_for, submit_sheet
 from gecc.scoring.domain.sync import apply_batch, parse_batch
-from tests.applications.test_row_locks import hold_then_try
+from tests.row_locks import hold_then_try
 from tests.scoring.factories_sheets import add_application, batch, score, scoring_world
 
 pytestmark = [
