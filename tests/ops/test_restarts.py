@@ -82,19 +82,14 @@ def classify(response):
     return f"wrong: {response.status_code} {response.text[:200]!r}"
 
 
-class Autosaver(threading.Thread):
-    """One answer's autosave, as the page does it: each change carries the revision of the
-    last save; a failure is sent again until it is answered; a conflict after a failure
-    (the failed save had in fact been stored) is resolved by reloading the answer, as the
-    page's "Reload this answer" does."""
+class Coordinator(threading.Thread):
+    """A signed-in coordinator doing ``step(number)`` (1, 2, …) on one answer until
+    ``stop`` is set; an unexpected answer ends the thread with ``failed`` set."""
 
     def __init__(self, base_url, login, answer, log, stop):
         super().__init__(daemon=True)
         self.browser, self.login = Browser(base_url), login
-        self.pk, self.revision = answer["pk"], answer["revision"]
-        self.log, self.stop = log, stop
-        self.acknowledged = []  # (revision, explanation) of every save answered as saved
-        self.recovered = 0  # saves reported failed that the reload showed were stored
+        self.pk, self.log, self.stop = answer["pk"], log, stop
         self.failed = None
 
     def run(self):
@@ -103,11 +98,30 @@ class Autosaver(threading.Thread):
             number = 0
             while not self.stop.is_set():
                 number += 1
-                self.save(f"ops save {self.pk}-{number}", str(number % 2))
+                self.step(number)
         except Exception as exc:  # noqa: BLE001 - reported by the test
             self.failed = exc
         finally:
             self.browser.close()
+
+    def step(self, number):
+        raise NotImplementedError
+
+
+class Autosaver(Coordinator):
+    """One answer's autosave, as the page does it: each change carries the revision of the
+    last save; a failure is sent again until it is answered; a conflict after a failure
+    (the failed save had in fact been stored) is resolved by reloading the answer, as the
+    page's "Reload this answer" does."""
+
+    def __init__(self, base_url, login, answer, log, stop):
+        super().__init__(base_url, login, answer, log, stop)
+        self.revision = answer["revision"]
+        self.acknowledged = []  # (revision, explanation) of every save answered as saved
+        self.recovered = 0  # saves reported failed that the reload showed were stored
+
+    def step(self, number):
+        self.save(f"ops save {self.pk}-{number}", str(number % 2))
 
     def save(self, explanation, score):
         path = f"/portal/answers/{self.pk}/save/"
@@ -163,28 +177,17 @@ def pdf(label: str) -> bytes:
             b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n")
 
 
-class Uploader(threading.Thread):
+class Uploader(Coordinator):
     """Evidence uploads to one answer, one new file after another, as a coordinator
     would."""
 
     def __init__(self, base_url, login, answer, log, stop, label):
-        super().__init__(daemon=True)
-        self.browser, self.login = Browser(base_url), login
-        self.pk, self.log, self.stop, self.label = answer["pk"], log, stop, label
+        super().__init__(base_url, login, answer, log, stop)
+        self.label = label
         self.acknowledged = {}  # sha256 → file name, of every upload answered as stored
-        self.failed = None
 
-    def run(self):
-        try:
-            self.browser.sign_in(*self.login)
-            number = 0
-            while not self.stop.is_set():
-                number += 1
-                self.upload(f"{self.label}-{number}.pdf", pdf(f"{self.label}-{number}"))
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            self.failed = exc
-        finally:
-            self.browser.close()
+    def step(self, number):
+        self.upload(f"{self.label}-{number}.pdf", pdf(f"{self.label}-{number}"))
 
     def upload(self, name, content):
         started = time.monotonic()
