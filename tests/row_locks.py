@@ -1,5 +1,5 @@
-"""Two transactions at once, for the tests that show which rows a write locks
-(PostgreSQL: SQLite admits one writer at a time whatever the rows)."""
+"""Transactions at once, for the tests that show which rows a write locks (PostgreSQL:
+SQLite admits one writer at a time whatever the rows) and how concurrent writers wait."""
 
 import threading
 
@@ -36,9 +36,15 @@ def hold_then_try(first, second):
             finished.set()
             connection.close()
 
-    threads = [threading.Thread(target=holder), threading.Thread(target=other)]
+    run_together(holder, other)
+    return errors
+
+
+def run_together(*targets, timeout=30):
+    """Run each of ``targets`` in its own thread, all at once, and wait for them (each up to
+    ``timeout`` seconds)."""
+    threads = [threading.Thread(target=target) for target in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
-    return errors
+        thread.join(timeout=timeout)

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from gecc.accounts.models import User
 from tests.factories import UserFactory
+from tests.row_locks import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,11 +48,7 @@ def test_read_then_write_transaction_waits_for_a_concurrent_writer():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=reader_then_writer), threading.Thread(target=other_writer)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_together(reader_then_writer, other_writer)
 
     assert errors == []
     assert sorted(User.objects.filter(pk__in=[first.pk, second.pk])
